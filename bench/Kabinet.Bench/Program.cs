@@ -1,0 +1,1 @@
+namespace Kabinet.Bench; internal static class Program { public static void Main() { } }

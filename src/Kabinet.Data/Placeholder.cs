@@ -1,0 +1,1 @@
+namespace Kabinet.Data; internal static class Placeholder { }
