@@ -1,1 +1,0 @@
-namespace Kabinet.Data; internal static class Placeholder { }
