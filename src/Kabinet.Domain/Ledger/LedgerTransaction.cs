@@ -79,7 +79,8 @@ public sealed record LedgerTransaction
             return new Error("ledger.too_few_entries");
         }
 
-        var sum = Money.Money.Zero;
+        // Int128: a long running sum could overflow and throw before an unbalanced set is seen as such.
+        Int128 sum = 0;
         foreach (var entry in entries)
         {
             if (entry.Amount == Money.Money.Zero)
@@ -87,10 +88,16 @@ public sealed record LedgerTransaction
                 return new Error("ledger.zero_entry");
             }
 
-            sum += entry.Amount;
+            // long.MinValue has no negation, so such an entry could never be reversed.
+            if (entry.Amount.Kopecks == long.MinValue)
+            {
+                return new Error("ledger.amount_out_of_range");
+            }
+
+            sum += entry.Amount.Kopecks;
         }
 
-        if (sum != Money.Money.Zero)
+        if (sum != 0)
         {
             return new Error("ledger.unbalanced");
         }

@@ -83,14 +83,15 @@ public readonly record struct Money(long Kopecks) : IComparable<Money>
         }
 
         var sign = Kopecks < 0 ? -1 : 1;
-        var amount = (Int128)Math.Abs(Kopecks);
-        var parts = new long[weights.Count];
+        // Int128 throughout: |long.MinValue| and a whole-amount part of it do not fit a long.
+        var amount = Int128.Abs(Kopecks);
+        var parts = new Int128[weights.Count];
         var remainders = new Int128[weights.Count];
         Int128 placed = 0;
         for (var i = 0; i < weights.Count; i++)
         {
             var exact = amount * weights[i];
-            parts[i] = (long)(exact / total);
+            parts[i] = exact / total;
             remainders[i] = exact % total;
             placed += parts[i];
         }
@@ -105,7 +106,7 @@ public readonly record struct Money(long Kopecks) : IComparable<Money>
             parts[i]++;
         }
 
-        return parts.Select(p => new Money(sign * p)).ToArray();
+        return parts.Select(p => new Money((long)(sign * p))).ToArray();
     }
 
     /// <summary>Splits the amount into <paramref name="count"/> parts as even as kopecks allow.</summary>
@@ -119,13 +120,15 @@ public readonly record struct Money(long Kopecks) : IComparable<Money>
     }
 
     /// <summary>
-    /// Reads the wire form. Only "123", "123.4" are refused too: an amount has exactly two decimals
-    /// ("123.40"), an optional leading minus, no spaces, no plus, no exponent, no thousands separator.
+    /// Reads the wire form: exactly two decimals ("123.40", never "123" or "123.4"), an optional
+    /// leading minus, no spaces, no plus, no exponent, no thousands separator; "-0.00" is refused so
+    /// that zero has one form.
     /// </summary>
     public static bool TryParse(string? text, out Money money)
     {
         money = Zero;
-        if (string.IsNullOrEmpty(text) || text.Length > 20)
+        // "-92233720368547758.08" (long.MinValue) is the longest amount: 21 characters.
+        if (string.IsNullOrEmpty(text) || text.Length > 21)
         {
             return false;
         }
@@ -138,7 +141,9 @@ public readonly record struct Money(long Kopecks) : IComparable<Money>
             return false;
         }
 
-        long value = 0;
+        // Accumulated unsigned so that long.MinValue, one more than long.MaxValue in magnitude, fits.
+        var limit = negative ? (ulong)long.MaxValue + 1 : (ulong)long.MaxValue;
+        ulong value = 0;
         for (var i = 0; i < body.Length; i++)
         {
             if (i == dot)
@@ -152,15 +157,21 @@ public readonly record struct Money(long Kopecks) : IComparable<Money>
                 return false;
             }
 
-            if (value > (long.MaxValue - 9) / 10)
+            var digit = (ulong)(c - '0');
+            if (value > (limit - digit) / 10)
             {
                 return false;
             }
 
-            value = (value * 10) + (c - '0');
+            value = (value * 10) + digit;
         }
 
-        money = new Money(negative ? -value : value);
+        if (negative && value == 0)
+        {
+            return false;
+        }
+
+        money = new Money(negative ? unchecked((long)(0 - value)) : (long)value);
         return true;
     }
 }

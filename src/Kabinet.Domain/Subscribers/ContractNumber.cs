@@ -56,7 +56,7 @@ public readonly record struct ContractNumber
             : new ContractNumber((100_000_000_000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Shown to someone who has not logged in: "1000****0001".</summary>
-    public string Masked => Value[..4] + "****" + Value[^4..];
+    public string Masked => Value is null ? string.Empty : Value[..4] + "****" + Value[^4..];
 
     /// <inheritdoc />
     public override string ToString() => Value ?? string.Empty;

@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Kabinet.Data.Connections;
+using Kabinet.Domain.Subscribers;
+
+namespace Kabinet.Data.Seeding;
+
+/// <summary>One seeded subscriber with everything that hangs off it, ids assigned up front.</summary>
+internal struct SeedRow
+{
+    public long SubscriberId;
+    public long ContractId;
+    public long LedgerAccountId;
+    public long AccountId;
+    public long AccessPointId;
+
+    /// <summary>The payment; the two charges follow with the next two ids.</summary>
+    public long PaymentTransactionId;
+
+    /// <summary>Six entries with consecutive ids: payment (cash desk, subscriber), then each charge.</summary>
+    public long FirstEntryId;
+
+    public string ContractNumber;
+    public string FullName;
+    public string Phone;
+    public string Email;
+    public string SecurityStamp;
+    public string AccountNumber;
+    public string LedgerAccountName;
+    public string Login;
+    public string Mac;
+    public string Ip;
+    public string PaymentKey;
+    public string ChargeKey0;
+    public string ChargeKey1;
+
+    public DateTimeOffset CreatedAt;
+    public DateTimeOffset PaymentAt;
+    public DateOnly SignedOn;
+
+    /// <summary>The SQLite text forms of <see cref="CreatedAt"/> and <see cref="PaymentAt"/>, when wanted.</summary>
+    public string? CreatedAtText;
+    public string? PaymentAtText;
+
+    public long TariffId;
+    public long Payment;
+    public long Fee0;
+    public long Fee1;
+
+    public readonly long Balance => Payment - Fee0 - Fee1;
+}
+
+/// <summary>Where this seeding run starts: the first free id of each table and contract sequence.</summary>
+internal sealed record SeedStart(
+    long SubscriberId,
+    long ContractId,
+    long LedgerAccountId,
+    long AccountId,
+    long AccessPointId,
+    long TransactionId,
+    long EntryId,
+    long ContractSequence);
+
+/// <summary>A tariff a seeded account may be on, with its fee for each of the two charged days.</summary>
+internal sealed record SeedTariff(long Id, long MonthlyFee, long Fee0, long Fee1);
+
+/// <summary>
+/// The days and instants every seeded subscriber shares: the two charged days before today (UTC),
+/// charged a few minutes after their midnight, and the moment the cached balances are stamped with.
+/// </summary>
+internal sealed class SeedCalendar
+{
+    public SeedCalendar(DateTimeOffset now)
+    {
+        Now = now.ToUniversalTime();
+        var today = DateOnly.FromDateTime(Now.UtcDateTime);
+        ChargeDay0 = today.AddDays(-2);
+        ChargeDay1 = today.AddDays(-1);
+        ChargeAt0 = At(ChargeDay0).AddMinutes(5);
+        ChargeAt1 = At(ChargeDay1).AddMinutes(5);
+        PaymentDay = At(ChargeDay0.AddDays(-1));
+        EarliestCreation = Now.AddYears(-3);
+        var ru = CultureInfo.GetCultureInfo("ru-RU");
+        ChargeDescription0 = "Абонентская плата за " + ChargeDay0.ToString("dd.MM.yyyy", ru);
+        ChargeDescription1 = "Абонентская плата за " + ChargeDay1.ToString("dd.MM.yyyy", ru);
+        ChargeKeyDay0 = ChargeDay0.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        ChargeKeyDay1 = ChargeDay1.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
+    public const string PaymentDescription = "Оплата";
+
+    public DateTimeOffset Now { get; }
+
+    public DateOnly ChargeDay0 { get; }
+
+    public DateOnly ChargeDay1 { get; }
+
+    public DateTimeOffset ChargeAt0 { get; }
+
+    public DateTimeOffset ChargeAt1 { get; }
+
+    /// <summary>Midnight of the day the opening payments arrive, the day before the first charge.</summary>
+    public DateTimeOffset PaymentDay { get; }
+
+    public DateTimeOffset EarliestCreation { get; }
+
+    public string ChargeDescription0 { get; }
+
+    public string ChargeDescription1 { get; }
+
+    public string ChargeKeyDay0 { get; }
+
+    public string ChargeKeyDay1 { get; }
+
+    private static DateTimeOffset At(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+}
+
+/// <summary>
+/// Makes the rows, batch by batch. Everything random comes from one seeded <see cref="Random"/>
+/// except the security stamps, which come from the system's cryptographic generator.
+/// </summary>
+internal sealed class SeedGenerator
+{
+    private const string Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private const int StampLength = 32;
+    private const long Odd30 = 387_420_489; // 3^18: coprime to 10^9, so id -> phone is one to one
+    private const long Odd40 = 0x9E_3779_B97F; // odd, so id -> MAC is one to one modulo 2^40
+    private static readonly string[] MailDomains = ["example.com", "example.net", "example.org"];
+
+    private readonly SeedStart _start;
+    private readonly IReadOnlyList<SeedTariff> _tariffs;
+    private readonly SeedCalendar _calendar;
+    private readonly bool _textInstants;
+    private readonly Random _random;
+    private readonly long _historySeconds;
+
+    public SeedGenerator(SeedStart start, IReadOnlyList<SeedTariff> tariffs, SeedCalendar calendar, bool textInstants)
+    {
+        _start = start;
+        _tariffs = tariffs;
+        _calendar = calendar;
+        _textInstants = textInstants;
+        // Seeded by where the run starts, so a run is repeatable on the same database state.
+        _random = new Random(unchecked((int)start.SubscriberId * 7919));
+        // Everyone joined at least a day before the payment day, at most three years ago.
+        _historySeconds = (long)(calendar.PaymentDay.AddDays(-1) - calendar.EarliestCreation).TotalSeconds;
+    }
+
+    /// <summary>The rows for subscribers number <paramref name="offset"/> to offset + count - 1 of this run.</summary>
+    public SeedRow[] Generate(int offset, int count)
+    {
+        var rows = new SeedRow[count];
+        var stampBytes = new byte[count * StampLength];
+        RandomNumberGenerator.Fill(stampBytes);
+        var inv = CultureInfo.InvariantCulture;
+        for (var i = 0; i < count; i++)
+        {
+            long k = offset + i;
+            ref var row = ref rows[i];
+            row.SubscriberId = _start.SubscriberId + k;
+            row.ContractId = _start.ContractId + k;
+            row.LedgerAccountId = _start.LedgerAccountId + k;
+            row.AccountId = _start.AccountId + k;
+            row.AccessPointId = _start.AccessPointId + k;
+            row.PaymentTransactionId = _start.TransactionId + (3 * k);
+            row.FirstEntryId = _start.EntryId + (6 * k);
+
+            row.ContractNumber = ContractNumber.FromSequence(_start.ContractSequence + k).Value;
+            row.AccountNumber = row.ContractNumber + "-1";
+            row.LedgerAccountName = "subscriber " + row.AccountNumber;
+            row.Login = "u" + row.ContractNumber;
+
+            var (fullName, latin) = RussianNames.Next(_random);
+            row.FullName = fullName;
+            row.Phone = string.Create(inv, $"+79{row.SubscriberId * Odd30 % 1_000_000_000:D9}");
+            row.Email = string.Create(inv, $"{latin}{row.SubscriberId}@{MailDomains[row.SubscriberId % MailDomains.Length]}");
+            row.SecurityStamp = Stamp(stampBytes.AsSpan(i * StampLength, StampLength));
+
+            var mac = row.AccessPointId * Odd40 & 0xFF_FFFF_FFFF;
+            row.Mac = string.Create(inv,
+                $"02:{(mac >> 32) & 0xFF:x2}:{(mac >> 24) & 0xFF:x2}:{(mac >> 16) & 0xFF:x2}:{(mac >> 8) & 0xFF:x2}:{mac & 0xFF:x2}");
+            var host = row.AccessPointId % (256 * 256 * 254);
+            row.Ip = string.Create(inv, $"10.{host / (256 * 254)}.{host / 254 % 256}.{(host % 254) + 1}");
+
+            row.CreatedAt = _calendar.EarliestCreation.AddSeconds(_random.NextInt64(_historySeconds));
+            row.SignedOn = DateOnly.FromDateTime(row.CreatedAt.UtcDateTime);
+            row.PaymentAt = _calendar.PaymentDay.AddSeconds(_random.Next(6 * 3600, 20 * 3600));
+            if (_textInstants)
+            {
+                row.CreatedAtText = TypeHandlers.SqliteInstant(row.CreatedAt);
+                row.PaymentAtText = TypeHandlers.SqliteInstant(row.PaymentAt);
+            }
+
+            var tariff = _tariffs[_random.Next(_tariffs.Count)];
+            row.TariffId = tariff.Id;
+            row.Fee0 = tariff.Fee0;
+            row.Fee1 = tariff.Fee1;
+            // One to three months ahead, rounded up to whole hundreds of roubles.
+            var wanted = tariff.MonthlyFee * _random.Next(1, 4);
+            row.Payment = Math.Max(10_000, (wanted + 9_999) / 10_000 * 10_000);
+
+            row.PaymentKey = string.Create(inv, $"seed-payment:{row.AccountId}");
+            row.ChargeKey0 = string.Create(inv, $"charge:{row.AccountId}:tariff:{_calendar.ChargeKeyDay0}");
+            row.ChargeKey1 = string.Create(inv, $"charge:{row.AccountId}:tariff:{_calendar.ChargeKeyDay1}");
+        }
+
+        return rows;
+    }
+
+    private static string Stamp(ReadOnlySpan<byte> bytes)
+    {
+        Span<char> chars = stackalloc char[StampLength];
+        for (var j = 0; j < chars.Length; j++)
+        {
+            chars[j] = Base32[bytes[j] & 31];
+        }
+
+        return new string(chars);
+    }
+}

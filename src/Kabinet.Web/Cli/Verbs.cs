@@ -1,0 +1,93 @@
+using System.Globalization;
+using Kabinet.Data.Connections;
+using Kabinet.Data.Migrations;
+using Kabinet.Data.Seeding;
+using Kabinet.Web.Features.Auth;
+using Kabinet.Web.Features.Demo;
+using Kabinet.Web.Features.Staff;
+using Kabinet.Web.Hosting;
+using Microsoft.AspNetCore.Identity;
+
+namespace Kabinet.Web.Cli;
+
+/// <summary>The command verbs of the executable. Each builds the same services as the server.</summary>
+public static class Verbs
+{
+    /// <summary>The password every bulk-seeded load-test subscriber gets.</summary>
+    public const string LoadTestPassword = "kabinet-load";
+
+    /// <summary>Runs a verb and returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string verb, string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddKabinet();
+        await using var app = builder.Build();
+        var services = app.Services;
+        try
+        {
+            switch (verb)
+            {
+                case "migrate":
+                    var applied = await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
+                    Console.WriteLine(applied.Count == 0 ? "The schema is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
+                    return 0;
+                case "seed-demo":
+                    return await SeedDemoAsync(services, app.Configuration["subscribers"]);
+                case "create-staff":
+                    return await CreateStaffAsync(services, app.Configuration["login"], app.Configuration["role"]);
+                default:
+                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], create-staff --login L --role R.");
+                    return 2;
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+    }
+
+    private static async Task<int> SeedDemoAsync(IServiceProvider services, string? subscribers)
+    {
+        var database = services.GetRequiredService<Database>();
+        await new Migrator(database).MigrateAsync();
+        var seeded = await services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(CancellationToken.None);
+        Console.WriteLine(seeded ? "Demo provider seeded." : "The catalogue is already there; demo data left as is.");
+        if (subscribers is null)
+        {
+            return 0;
+        }
+
+        if (!int.TryParse(subscribers, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 10_000_000)
+        {
+            await Console.Error.WriteLineAsync("--subscribers takes a whole number from 1 to 10000000.");
+            return 2;
+        }
+
+        // Hashing is deliberately slow (~50 ms), so load-test subscribers share one hash.
+        var hash = services.GetRequiredService<IPasswordHasher<ContractCredential>>().HashPassword(new ContractCredential(), LoadTestPassword);
+        var report = await BulkSeeder.SeedAsync(database, count, hash, services.GetRequiredService<TimeProvider>().GetUtcNow(), Console.WriteLine);
+        Console.WriteLine($"Seeded {report.Subscribers} subscribers in {report.Elapsed.TotalSeconds:F1} s: contracts {report.FirstContractNumber}..{report.LastContractNumber}, password {LoadTestPassword}.");
+        return 0;
+    }
+
+    private static async Task<int> CreateStaffAsync(IServiceProvider services, string? login, string? role)
+    {
+        await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
+        var result = await services.GetRequiredService<StaffAccounts>().CreateAsync(login, role, "cli:create-staff");
+        if (!result.IsSuccess)
+        {
+            var roles = string.Join(", ", Enum.GetNames<StaffRole>().Select(r => r.ToLowerInvariant()));
+            await Console.Error.WriteLineAsync(result.Error!.Code switch
+            {
+                "staff.login_taken" => $"The login '{login}' is taken.",
+                "staff.role_invalid" => $"--role must be one of: {roles}.",
+                _ => "--login takes letters, digits, '.', '-' or '_' (at most 64).",
+            });
+            return 2;
+        }
+
+        Console.WriteLine($"Created staff '{login!.ToLowerInvariant()}' ({role!.ToLowerInvariant()}). Password: {result.Value}");
+        return 0;
+    }
+}

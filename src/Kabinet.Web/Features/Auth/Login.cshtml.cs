@@ -1,0 +1,78 @@
+using Kabinet.Web.Features.Localization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Kabinet.Web.Features.Auth;
+
+/// <summary>The cabinet login form (M1).</summary>
+[EnableRateLimiting(LoginRateLimit.Policy)]
+public sealed class LoginModel(ContractLogin login, Texts texts) : PageModel
+{
+    /// <summary>The contract number as typed, shown back after an error.</summary>
+    public string? Contract { get; private set; }
+
+    /// <summary>Where to go after logging in.</summary>
+    public string? ReturnUrl { get; private set; }
+
+    /// <summary>An error for the whole form.</summary>
+    public string? FormError { get; private set; }
+
+    /// <summary>An error next to the contract field.</summary>
+    public string? ContractError { get; private set; }
+
+    /// <summary>An error next to the password field.</summary>
+    public string? PasswordError { get; private set; }
+
+    /// <summary>True right after logging out.</summary>
+    public bool LoggedOut { get; private set; }
+
+    public IActionResult OnGet(string? returnUrl, bool loggedOut = false)
+    {
+        if (User.Identity?.IsAuthenticated == true)
+        {
+            return LocalRedirect(SafeReturn(returnUrl));
+        }
+
+        ReturnUrl = returnUrl;
+        LoggedOut = loggedOut;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(
+        [FromForm] string? contract, [FromForm] string? password, [FromForm] string? returnUrl, CancellationToken ct)
+    {
+        Contract = contract;
+        ReturnUrl = returnUrl;
+        var result = await login.VerifyAsync(contract, password, ct);
+        if (!result.IsSuccess)
+        {
+            var message = texts["error." + result.Error!.Code];
+            switch (result.Error.Field)
+            {
+                case "contract":
+                    ContractError = message;
+                    break;
+                case "password":
+                    PasswordError = message;
+                    break;
+                default:
+                    FormError = message;
+                    break;
+            }
+
+            Response.StatusCode = result.Error.Code == "auth.too_many_attempts" ? StatusCodes.Status429TooManyRequests : StatusCodes.Status200OK;
+            return Page();
+        }
+
+        await HttpContext.SignInAsync(
+            SubscriberClaims.CookieScheme,
+            SubscriberClaims.Create(result.Value, SubscriberClaims.CookieScheme),
+            new AuthenticationProperties { IsPersistent = false });
+        return LocalRedirect(SafeReturn(returnUrl));
+    }
+
+    private string SafeReturn(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+}

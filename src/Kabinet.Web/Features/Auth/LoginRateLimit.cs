@@ -1,0 +1,37 @@
+using System.Threading.RateLimiting;
+using Kabinet.Web.Hosting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Kabinet.Web.Features.Auth;
+
+/// <summary>Throttles login attempts per client IP, for the form and the token endpoint.</summary>
+public static class LoginRateLimit
+{
+    /// <summary>The rate limiter policy name.</summary>
+    public const string Policy = "login";
+
+    /// <summary>Registers the policy; rejected requests get 429 (the problem or page is written by the status handler).</summary>
+    public static void AddLoginRateLimit(this IServiceCollection services, KabinetOptions options)
+    {
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(Policy, http =>
+            {
+                // Only POSTs guess passwords; showing the form is free.
+                if (HttpMethods.IsGet(http.Request.Method))
+                {
+                    return RateLimitPartition.GetNoLimiter("get");
+                }
+
+                var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetFixedWindowLimiter(ip, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.Login.PerIpPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+        });
+    }
+}

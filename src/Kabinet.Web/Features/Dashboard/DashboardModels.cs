@@ -1,0 +1,30 @@
+using Kabinet.Domain.Catalog;
+using Kabinet.Domain.Ledger;
+using Kabinet.Domain.Money;
+using Kabinet.Domain.Subscribers;
+
+namespace Kabinet.Web.Features.Dashboard;
+
+/// <summary>A contract as its holder sees it on the dashboard.</summary>
+public sealed record ContractView(long ContractId, string Number, string HolderName, IReadOnlyList<AccountView> Accounts);
+
+/// <summary>One account ("лицевой счёт") with its balance and what it pays for.</summary>
+public sealed record AccountView(
+    long Id,
+    string Number,
+    string Title,
+    Money Balance,
+    DateTimeOffset BalanceAt,
+    AccountStatus Status,
+    Money Threshold,
+    TariffView? Tariff,
+    IReadOnlyList<ServiceView> Services);
+
+/// <summary>The tariff of an account.</summary>
+public sealed record TariffView(long Id, string NameRu, string NameEn, Money MonthlyFee, int? DownKbps, int? UpKbps);
+
+/// <summary>An extra service switched on for an account.</summary>
+public sealed record ServiceView(long Id, string NameRu, string NameEn, ExtraServiceKind Kind, Money Price);
+
+/// <summary>A line of an account's history.</summary>
+public sealed record OperationView(long Id, TransactionKind Kind, DateTimeOffset At, string Description, Money Amount);

@@ -1,0 +1,93 @@
+using System.Text.Json.Serialization;
+using Kabinet.Domain.Catalog;
+using Kabinet.Domain.Ledger;
+using Kabinet.Domain.Money;
+using Kabinet.Domain.Subscribers;
+using Kabinet.Web.Features.Api;
+using Kabinet.Web.Features.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Kabinet.Web.Features.Dashboard;
+
+/// <summary>The contract and its accounts, as <c>GET /api/v1/me</c> returns them.</summary>
+public sealed record MeResponse(string Contract, string Holder, IReadOnlyList<AccountResponse> Accounts);
+
+/// <summary>One account in the API.</summary>
+public sealed record AccountResponse(
+    long Id,
+    string Number,
+    string Title,
+    Money Balance,
+    DateTimeOffset BalanceAt,
+    AccountStatus Status,
+    Money Threshold,
+    TariffResponse? Tariff,
+    IReadOnlyList<ServiceResponse> Services,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<OperationResponse>? LastOperations = null);
+
+/// <summary>A tariff in the API; names in both languages.</summary>
+public sealed record TariffResponse(long Id, string Name, string NameRu, string NameEn, Money MonthlyFee, int? DownKbps, int? UpKbps);
+
+/// <summary>An extra service in the API.</summary>
+public sealed record ServiceResponse(long Id, string Name, ExtraServiceKind Kind, Money Price);
+
+/// <summary>A history line in the API.</summary>
+public sealed record OperationResponse(long Id, TransactionKind Kind, DateTimeOffset At, string Description, Money Amount);
+
+/// <summary>The dashboard's API: the same query as the page.</summary>
+public static class MeEndpoints
+{
+    /// <summary>Maps GET /me and GET /accounts/{id}.</summary>
+    public static void MapMe(this RouteGroupBuilder api)
+    {
+        api.MapGet("/me", GetMeAsync)
+            .WithName("GetMe")
+            .WithSummary("The logged-in contract and its accounts.")
+            .Produces<MeResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapGet("/accounts/{id:long}", GetAccountAsync)
+            .WithName("GetAccount")
+            .WithSummary("One account of the logged-in contract with its latest operations; 404 for any other account.")
+            .Produces<AccountResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMeAsync(
+        HttpContext http, DashboardQuery query, ApiProblems problems, CancellationToken ct)
+    {
+        var contract = await query.LoadAsync(http.User.ContractId(), ct);
+        if (contract is null)
+        {
+            return problems.NotFound();
+        }
+
+        return TypedResults.Ok(new MeResponse(contract.Number, contract.HolderName, contract.Accounts.Select(a => ToResponse(a, null)).ToList()));
+    }
+
+    private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccountAsync(
+        long id, HttpContext http, DashboardQuery query, ApiProblems problems, CancellationToken ct)
+    {
+        var contractId = http.User.ContractId();
+        var contract = await query.LoadAsync(contractId, ct);
+        var account = contract?.Accounts.FirstOrDefault(a => a.Id == id);
+        if (account is null)
+        {
+            return problems.NotFound();
+        }
+
+        var operations = await query.LastOperationsAsync(contractId, id, 5, ct);
+        return TypedResults.Ok(ToResponse(account, operations));
+    }
+
+    private static AccountResponse ToResponse(AccountView a, IReadOnlyList<OperationView>? operations) => new(
+        a.Id,
+        a.Number,
+        a.Title,
+        a.Balance,
+        a.BalanceAt,
+        a.Status,
+        a.Threshold,
+        a.Tariff is { } t ? new TariffResponse(t.Id, Localization.Texts.Pick(t.NameRu, t.NameEn), t.NameRu, t.NameEn, t.MonthlyFee, t.DownKbps, t.UpKbps) : null,
+        a.Services.Select(s => new ServiceResponse(s.Id, Localization.Texts.Pick(s.NameRu, s.NameEn), s.Kind, s.Price)).ToList(),
+        operations?.Select(o => new OperationResponse(o.Id, o.Kind, o.At, o.Description, o.Amount)).ToList());
+}

@@ -1,0 +1,30 @@
+using System.Globalization;
+using Kabinet.Domain.Money;
+using Kabinet.Domain.Subscribers;
+using Kabinet.Web.Hosting;
+
+namespace Kabinet.Web.Features.Shared;
+
+/// <summary>Formats money and time for people: the request's culture, the operator's time zone.</summary>
+public sealed class Display(OperatorClock clock)
+{
+    /// <summary>"1 234,50 ₽".</summary>
+    public string Money(Money money) => MoneyFormat.Display(money, CultureInfo.CurrentCulture);
+
+    /// <summary>"21.11.2026 22:10" in the operator's zone.</summary>
+    public string Time(DateTimeOffset instant) =>
+        clock.ToLocal(instant).ToString("g", CultureInfo.CurrentCulture);
+
+    /// <summary>"21.11.2026".</summary>
+    public string Day(DateTimeOffset instant) =>
+        clock.ToLocal(instant).ToString("d", CultureInfo.CurrentCulture);
+
+    /// <summary>Machine-readable time for &lt;time datetime&gt;.</summary>
+    public static string Iso(DateTimeOffset instant) => instant.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>The text key of a status.</summary>
+    public static string StatusKey(AccountStatus status) => "status." + status.ToString().ToLowerInvariant();
+
+    /// <summary>Megabits from kilobits, for speeds.</summary>
+    public static string Mbps(int kbps) => (kbps / 1000).ToString(CultureInfo.CurrentCulture);
+}

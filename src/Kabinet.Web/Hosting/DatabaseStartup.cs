@@ -1,0 +1,58 @@
+using Kabinet.Data.Migrations;
+using Kabinet.Data.Connections;
+using Kabinet.Web.Features.Demo;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Kabinet.Web.Hosting;
+
+/// <summary>
+/// Before the server takes requests: applies migrations, seeds the demo provider when demo mode is
+/// on and the database is empty; once listening, prints where to go and the demo logins.
+/// </summary>
+public sealed class DatabaseStartup(
+    Database database,
+    DemoSeeder demo,
+    IOptions<KabinetOptions> options,
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    ILogger<DatabaseStartup> logger) : IHostedService
+{
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var applied = await new Migrator(database).MigrateAsync(cancellationToken);
+        if (applied.Count > 0)
+        {
+            logger.LogInformation("Applied migrations {Versions} on {Database}", string.Join(", ", applied), database.Kind);
+        }
+
+        if (!options.Value.DemoEnabled)
+        {
+            return;
+        }
+
+        await demo.SeedIfEmptyAsync(cancellationToken);
+        lifetime.ApplicationStarted.Register(PrintWelcome);
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void PrintWelcome()
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var url = addresses.FirstOrDefault() ?? "http://localhost:5000";
+        Console.WriteLine($"""
+
+            Kabinet is running (demo mode, {database.Kind}).
+              Open:        {url}
+              Subscriber:  contract {DemoSeeder.DemoContract}, password {DemoSeeder.DemoPassword}
+              Staff:       login {DemoSeeder.DemoStaffLogin}, password {DemoSeeder.DemoStaffPassword}
+              API:         {url}/openapi/v1.json
+            Stop with Ctrl+C.
+
+            """);
+    }
+}

@@ -1,0 +1,55 @@
+using Kabinet.Data.Connections;
+
+namespace Kabinet.Web.Hosting;
+
+/// <summary>The <c>Kabinet</c> configuration section.</summary>
+public sealed class KabinetOptions
+{
+    /// <summary>The section name.</summary>
+    public const string Section = "Kabinet";
+
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public string Database { get; set; } = "sqlite";
+
+    /// <summary>
+    /// Seed an empty database with a demo provider at start. Unset means "on for SQLite, off for
+    /// PostgreSQL": the embedded start is for trying Kabinet out, a PostgreSQL start is production.
+    /// </summary>
+    public bool? Demo { get; set; }
+
+    /// <summary>The operator's time zone: billing days and displayed times are in it.</summary>
+    public string TimeZone { get; set; } = "Asia/Novosibirsk";
+
+    /// <summary>How long a cabinet login and an API token last.</summary>
+    public int SessionHours { get; set; } = 12;
+
+    /// <summary>Login throttles.</summary>
+    public LoginLimits Login { get; set; } = new();
+
+    /// <summary>The parsed engine.</summary>
+    public DatabaseKind DatabaseKind => Database.Trim().ToUpperInvariant() switch
+    {
+        "SQLITE" => DatabaseKind.Sqlite,
+        "POSTGRES" or "POSTGRESQL" => DatabaseKind.Postgres,
+        _ => throw new InvalidOperationException($"Kabinet:Database must be 'sqlite' or 'postgres', not '{Database}'."),
+    };
+
+    /// <summary>Whether demo seeding is on.</summary>
+    public bool DemoEnabled => Demo ?? DatabaseKind == DatabaseKind.Sqlite;
+}
+
+/// <summary>Limits on password guessing.</summary>
+public sealed class LoginLimits
+{
+    /// <summary>Login attempts one IP address may make per minute.</summary>
+    public int PerIpPerMinute { get; set; } = 30;
+
+    /// <summary>Login attempts against one contract per 5 minutes, whoever makes them.</summary>
+    public int PerContractPer5Minutes { get; set; } = 10;
+
+    /// <summary>Wrong passwords in a row before the contract is locked.</summary>
+    public int FailuresBeforeLockout { get; set; } = 5;
+
+    /// <summary>How long a lockout lasts.</summary>
+    public int LockoutMinutes { get; set; } = 15;
+}

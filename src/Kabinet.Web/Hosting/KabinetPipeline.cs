@@ -1,0 +1,40 @@
+using Kabinet.Web.Features.Api;
+using Kabinet.Web.Features.Auth;
+using Kabinet.Web.Features.Errors;
+using Kabinet.Web.Features.Health;
+using Kabinet.Web.Features.Localization;
+
+namespace Kabinet.Web.Hosting;
+
+/// <summary>The request pipeline and the endpoint map.</summary>
+public static class KabinetPipeline
+{
+    /// <summary>Wires middleware and endpoints.</summary>
+    public static void UseKabinet(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseKabinetErrors();
+        app.Use(async (http, next) =>
+        {
+            var headers = http.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "same-origin";
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'";
+            await next();
+        });
+        app.UseStaticFiles();
+        app.UseRequestLocalization();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapHealth();
+        app.MapCulture();
+        app.MapLogout();
+        app.MapKabinetApi();
+        app.MapRazorPages();
+    }
+}

@@ -1,0 +1,108 @@
+using Kabinet.Data.Connections;
+using Kabinet.Web.Features.Api;
+using Kabinet.Web.Features.Auth;
+using Kabinet.Web.Features.Dashboard;
+using Kabinet.Web.Features.Demo;
+using Kabinet.Web.Features.Errors;
+using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Features.Shared;
+using Kabinet.Web.Features.Staff;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Kabinet.Web.Hosting;
+
+/// <summary>Everything the host registers, in one place, for the server and the command verbs alike.</summary>
+public static class KabinetServices
+{
+    /// <summary>Registers Kabinet's services on a builder.</summary>
+    public static void AddKabinet(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = builder.Configuration.GetSection(KabinetOptions.Section).Get<KabinetOptions>() ?? new KabinetOptions();
+        services.Configure<KabinetOptions>(builder.Configuration.GetSection(KabinetOptions.Section));
+
+        var connectionString = builder.Configuration.GetConnectionString("Kabinet") ?? "Data Source=kabinet.db";
+        services.AddSingleton(_ => new Database(options.DatabaseKind, connectionString));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new OperatorClock(sp.GetRequiredService<TimeProvider>(), TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone)));
+
+        services.AddSingleton<IPasswordHasher<ContractCredential>, PasswordHasher<ContractCredential>>();
+        services.AddSingleton<IPasswordHasher<StaffCredential>, PasswordHasher<StaffCredential>>();
+        services.AddSingleton<ContractLogin>();
+        services.AddSingleton<StaffAccounts>();
+        services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<DashboardQuery>();
+        services.AddSingleton<Texts>();
+        services.AddSingleton<Display>();
+        services.AddHostedService<DatabaseStartup>();
+
+        services.AddDataProtection().SetApplicationName("Kabinet");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseKeyRepository(sp.GetRequiredService<Database>())));
+
+        var session = TimeSpan.FromHours(options.SessionHours);
+        services.AddAuthentication(SubscriberClaims.CookieScheme)
+            .AddCookie(SubscriberClaims.CookieScheme, o =>
+            {
+                o.Cookie.Name = "kabinet";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/login";
+                o.LogoutPath = "/logout";
+                o.ExpireTimeSpan = session;
+                o.SlidingExpiration = true;
+                o.Events = new CookieAuthenticationEvents
+                {
+                    // An API caller without a cookie gets a status, never a redirect to the form.
+                    OnRedirectToLogin = ctx => ErrorHandling.IsApi(ctx.HttpContext) ? Status(ctx, 401) : Redirect(ctx),
+                    OnRedirectToAccessDenied = ctx => ErrorHandling.IsApi(ctx.HttpContext) ? Status(ctx, 403) : Redirect(ctx),
+                };
+            })
+            .AddBearerToken(SubscriberClaims.BearerScheme, o =>
+            {
+                o.BearerTokenExpiration = session;
+                o.RefreshTokenExpiration = TimeSpan.FromDays(14);
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(SubscriberClaims.CabinetPolicy, p => p.AddAuthenticationSchemes(SubscriberClaims.CookieScheme).RequireRole("subscriber"))
+            .AddPolicy(SubscriberClaims.ApiPolicy, p => p.AddAuthenticationSchemes(SubscriberClaims.BearerScheme).RequireRole("subscriber"));
+
+        services.AddLoginRateLimit(options);
+        services.AddRazorPages(o => o.RootDirectory = "/Features");
+        services.AddRequestLocalization(o =>
+        {
+            o.SupportedCultures = Texts.Cultures;
+            o.SupportedUICultures = Texts.Cultures;
+            o.SetDefaultCulture(Texts.Cultures[0].Name);
+            o.FallBackToParentCultures = true;
+            o.FallBackToParentUICultures = true;
+            // Cookie (the switcher) first, then the browser's Accept-Language; no query string.
+            o.RequestCultureProviders = [new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider(), new Microsoft.AspNetCore.Localization.AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        services.AddKabinetApi();
+        services.AddKabinetErrors();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+        });
+    }
+
+    private static Task Status(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        ctx.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    private static Task Redirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx)
+    {
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
