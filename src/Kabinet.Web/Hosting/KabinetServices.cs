@@ -77,8 +77,8 @@ public static class KabinetServices
         services.AddRazorPages(o => o.RootDirectory = "/Features");
         services.AddRequestLocalization(o =>
         {
-            o.SupportedCultures = Texts.Cultures;
-            o.SupportedUICultures = Texts.Cultures;
+            o.SupportedCultures = Texts.Accepted;
+            o.SupportedUICultures = Texts.Accepted;
             o.SetDefaultCulture(Texts.Cultures[0].Name);
             o.FallBackToParentCultures = true;
             o.FallBackToParentUICultures = true;

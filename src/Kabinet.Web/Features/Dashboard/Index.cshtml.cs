@@ -7,7 +7,7 @@ namespace Kabinet.Web.Features.Dashboard;
 
 /// <summary>The dashboard (M5) with the account switcher (M15).</summary>
 [Authorize(Policy = SubscriberClaims.CabinetPolicy)]
-public sealed class IndexModel(DashboardQuery query, TimeProvider time) : PageModel
+public sealed class IndexModel(DashboardQuery query) : PageModel
 {
     /// <summary>The logged-in contract.</summary>
     public ContractView? Contract { get; private set; }
@@ -18,9 +18,6 @@ public sealed class IndexModel(DashboardQuery query, TimeProvider time) : PageMo
     /// <summary>The selected account's latest operations.</summary>
     public IReadOnlyList<OperationView> Operations { get; private set; } = [];
 
-    /// <summary>When the balance shown was read.</summary>
-    public DateTimeOffset ComputedAt { get; private set; }
-
     public async Task<IActionResult> OnGetAsync(long? account, CancellationToken ct)
     {
         Contract = await query.LoadAsync(User.ContractId(), ct);
@@ -29,7 +26,6 @@ public sealed class IndexModel(DashboardQuery query, TimeProvider time) : PageMo
             return LocalRedirect("/login");
         }
 
-        ComputedAt = time.GetUtcNow();
         Selected = Contract.Accounts.FirstOrDefault(a => a.Id == account) ?? (Contract.Accounts.Count > 0 ? Contract.Accounts[0] : null);
         if (Selected is not null)
         {

@@ -11,6 +11,12 @@ public sealed class Texts
     /// <summary>The languages the interface speaks, default first.</summary>
     public static readonly CultureInfo[] Cultures = [new("ru-RU"), new("en-US")];
 
+    /// <summary>
+    /// What requests may ask for: the two cultures and their neutral parents, so that a browser's
+    /// "en-GB" or "en" falls back to English instead of to the Russian default.
+    /// </summary>
+    public static readonly CultureInfo[] Accepted = [.. Cultures, new("ru"), new("en")];
+
     /// <summary>The text for a key in the current UI culture; the key itself when missing, so a gap is visible.</summary>
     public string this[string key] => Get(key, CultureInfo.CurrentUICulture);
 

@@ -33,7 +33,7 @@ internal static class TextsEn
         ["dash.switch_account"] = "Account",
         ["dash.account"] = "Account {number}",
         ["dash.balance"] = "Balance",
-        ["dash.balance_at"] = "as of {time}",
+        ["dash.balance_at"] = "updated {time}",
         ["dash.status"] = "Status",
         ["dash.threshold"] = "Disconnection threshold",
         ["dash.tariff"] = "Tariff",

@@ -33,7 +33,7 @@ internal static class TextsRu
         ["dash.switch_account"] = "Лицевой счёт",
         ["dash.account"] = "Счёт {number}",
         ["dash.balance"] = "Баланс",
-        ["dash.balance_at"] = "на {time}",
+        ["dash.balance_at"] = "обновлён {time}",
         ["dash.status"] = "Состояние",
         ["dash.threshold"] = "Порог отключения",
         ["dash.tariff"] = "Тариф",

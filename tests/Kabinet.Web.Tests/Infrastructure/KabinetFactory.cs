@@ -1,0 +1,131 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Kabinet.Data.Connections;
+using Kabinet.Web.Features.Api;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Kabinet.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Kabinet in-process on a real database: a fresh SQLite file or a fresh database on the run's
+/// private PostgreSQL server, migrated and seeded with the demo provider by the app's own start-up.
+/// </summary>
+public sealed class KabinetFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    private KabinetFactory(DatabaseKind kind, string connectionString, IDictionary<string, string?>? settings)
+    {
+        Kind = kind;
+        ConnectionString = connectionString;
+        _settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Kabinet:Database"] = kind == DatabaseKind.Sqlite ? "sqlite" : "postgres",
+            ["ConnectionStrings:Kabinet"] = connectionString,
+            ["Kabinet:Demo"] = "true",
+            // Many tests log in from the same address; the throttle tests set their own limits.
+            ["Kabinet:Login:PerIpPerMinute"] = "10000",
+            ["Kabinet:Login:PerContractPer5Minutes"] = "10000",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    /// <summary>JSON settings of the API, for reading responses.</summary>
+    public static readonly JsonSerializerOptions Json = CreateJson();
+
+    /// <summary>The engine under test.</summary>
+    public DatabaseKind Kind { get; }
+
+    /// <summary>The database the app uses, for direct checks.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>A factory over a new SQLite file.</summary>
+    public static KabinetFactory Sqlite(IDictionary<string, string?>? settings = null)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "kabinet-tests");
+        Directory.CreateDirectory(dir);
+        return new KabinetFactory(DatabaseKind.Sqlite, $"Data Source={Path.Combine(dir, Guid.NewGuid().ToString("N"))}.db", settings);
+    }
+
+    /// <summary>A factory over a new database on the run's PostgreSQL server.</summary>
+    public static async Task<KabinetFactory> PostgresAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(postgres);
+        return new KabinetFactory(DatabaseKind.Postgres, await postgres.CreateDatabaseAsync("kabinet"), settings);
+    }
+
+    /// <summary>Opens the app's database directly (for assertions on what was written).</summary>
+    public Database OpenDatabase() => new(Kind, ConnectionString);
+
+    /// <summary>
+    /// Serves on a real loopback port (for Chromium and other real clients) and returns its base
+    /// address, e.g. http://127.0.0.1:41234.
+    /// </summary>
+    public Uri StartRealServer()
+    {
+        UseKestrel(0);
+        StartServer();
+        var address = ClientOptions.BaseAddress;
+        return new Uri(address.GetLeftPart(UriPartial.Authority));
+    }
+
+    /// <summary>Logs in through the API and returns a client that sends the bearer token.</summary>
+    public async Task<HttpClient> ApiClientAsync(string contract, string password, string? language = null)
+    {
+        var client = CreateClient();
+        if (language is not null)
+        {
+            client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        }
+
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { contract, password });
+        response.EnsureSuccessStatusCode();
+        var token = await response.Content.ReadFromJsonAsync<JsonElement>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("access_token").GetString());
+        return client;
+    }
+
+    /// <inheritdoc />
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Kind == DatabaseKind.Sqlite)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            var path = ConnectionString["Data Source=".Length..];
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                    // A file still held open is left for the OS temp cleaner.
+                }
+            }
+        }
+    }
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiSetup.Configure(options);
+        return options;
+    }
+}
