@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -10,7 +11,11 @@ namespace Kabinet.Data.Connections;
 /// </summary>
 public sealed class Database : IDisposable
 {
+    /// <summary>How many open SQLite read sessions are kept for reuse.</summary>
+    public const int MaxIdleReadSessions = 64;
+
     private readonly NpgsqlDataSource? _postgres;
+    private readonly ConcurrentBag<ReadSession> _idleReadSessions = [];
 
     public Database(DatabaseKind kind, string connectionString)
     {
@@ -19,7 +24,14 @@ public sealed class Database : IDisposable
         TypeHandlers.Register();
         if (kind == DatabaseKind.Postgres)
         {
-            _postgres = NpgsqlDataSource.Create(connectionString);
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            // Statements used again and again are prepared on the server once per connection.
+            if (builder.MaxAutoPrepare == 0)
+            {
+                builder.MaxAutoPrepare = 64;
+            }
+
+            _postgres = NpgsqlDataSource.Create(builder.ConnectionString);
             ConnectionString = connectionString;
         }
         else
@@ -40,7 +52,7 @@ public sealed class Database : IDisposable
     /// <summary>The connection string in use.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Opens a connection with Kabinet's per-connection settings applied.</summary>
+    /// <summary>Opens a connection (pooled).</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         if (_postgres is not null)
@@ -50,22 +62,36 @@ public sealed class Database : IDisposable
 
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
+    /// <summary>A read session whose statements stay prepared between uses (see <see cref="ReadSession"/>).</summary>
+    public async Task<ReadSession> OpenReadSessionAsync(CancellationToken cancellationToken = default) =>
+        _postgres is not null
+            ? ReadSession.ForPostgres(await _postgres.OpenConnectionAsync(cancellationToken))
+            : await ReadSession.OpenSqliteAsync(ConnectionString, _idleReadSessions, cancellationToken);
+
     /// <summary>
-    /// Starts a write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so
-    /// two writers queue on the busy timeout instead of failing with a lock upgrade error.
+    /// Starts a write transaction. On SQLite it first turns on foreign keys (a no-op inside a
+    /// transaction, and not worth a statement on every read) and takes the write lock at once
+    /// (BEGIN IMMEDIATE), so two writers queue on the busy timeout instead of failing with a lock
+    /// upgrade error.
     /// </summary>
     public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return connection is SqliteConnection sqlite
-            ? sqlite.BeginTransaction(deferred: false)
-            : await connection.BeginTransactionAsync(cancellationToken);
+        if (connection is not SqliteConnection sqlite)
+        {
+            return await connection.BeginTransactionAsync(cancellationToken);
+        }
+
+        using (var pragma = sqlite.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return sqlite.BeginTransaction(deferred: false);
     }
 
     /// <summary>True when the exception is the database refusing a duplicate key.</summary>
@@ -77,5 +103,12 @@ public sealed class Database : IDisposable
     };
 
     /// <inheritdoc />
-    public void Dispose() => _postgres?.Dispose();
+    public void Dispose()
+    {
+        _postgres?.Dispose();
+        while (_idleReadSessions.TryTake(out var session))
+        {
+            session.Connection.Dispose();
+        }
+    }
 }

@@ -9,11 +9,12 @@ namespace Kabinet.Data.Connections;
 /// Maps instants and days the same way on both engines: SQLite keeps them as fixed-width ISO text
 /// (which sorts in time order), PostgreSQL as timestamptz and date.
 /// </summary>
-internal static class TypeHandlers
+public static class TypeHandlers
 {
     private const string InstantFormat = "yyyy-MM-dd HH:mm:ss.ffffff+00:00";
     private static int _registered;
 
+    /// <summary>Registers the Dapper handlers once per process.</summary>
     public static void Register()
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1)
@@ -28,6 +29,13 @@ internal static class TypeHandlers
     /// <summary>The SQLite text form of an instant, for SQL built by hand (bulk loads).</summary>
     public static string SqliteInstant(DateTimeOffset value) =>
         value.ToUniversalTime().ToString(InstantFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>A day as a parameter value for the given engine (raw ADO.NET, outside Dapper).</summary>
+    public static object Day(DatabaseKind kind, DateOnly day) =>
+        kind == DatabaseKind.Sqlite ? day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : day;
+
+    /// <summary>Reads an instant column from either engine (raw ADO.NET, outside Dapper).</summary>
+    public static DateTimeOffset ReadInstant(object value) => InstantHandler.ParseValue(value);
 
     private sealed class InstantHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
@@ -44,7 +52,9 @@ internal static class TypeHandlers
             }
         }
 
-        public override DateTimeOffset Parse(object value) => value switch
+        public override DateTimeOffset Parse(object value) => ParseValue(value);
+
+        public static DateTimeOffset ParseValue(object value) => value switch
         {
             DateTimeOffset dto => dto.ToUniversalTime(),
             DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),

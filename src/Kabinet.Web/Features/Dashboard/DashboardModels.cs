@@ -8,6 +8,9 @@ namespace Kabinet.Web.Features.Dashboard;
 /// <summary>A contract as its holder sees it on the dashboard.</summary>
 public sealed record ContractView(long ContractId, string Number, string HolderName, IReadOnlyList<AccountView> Accounts);
 
+/// <summary>What one dashboard read returns: the contract, the account shown and its latest operations.</summary>
+public sealed record DashboardData(ContractView Contract, AccountView? Selected, IReadOnlyList<OperationView> Operations);
+
 /// <summary>One account ("лицевой счёт") with its balance and what it pays for.</summary>
 public sealed record AccountView(
     long Id,

@@ -1,4 +1,4 @@
-using Dapper;
+using System.Data.Common;
 using Kabinet.Data.Connections;
 using Kabinet.Domain.Catalog;
 using Kabinet.Domain.Ledger;
@@ -10,145 +10,142 @@ namespace Kabinet.Web.Features.Dashboard;
 
 /// <summary>
 /// Reads what the dashboard and <c>/api/v1/me</c> show. Every query is scoped by the logged-in
-/// contract: an account id from the URL is only ever looked up together with it.
+/// contract: an account id from the URL is only ever looked up together with it. This is the
+/// hottest read in Kabinet, so it runs on a <see cref="ReadSession"/> (statements prepared once)
+/// and maps columns by position.
 /// </summary>
 public sealed class DashboardQuery(Database database, OperatorClock clock)
 {
-    private const string Sql = """
-        SELECT c.id AS ContractId, c.number AS Number, s.full_name AS HolderName
+    private const string ContractSql = """
+        SELECT c.id, c.number, s.full_name
         FROM contracts c JOIN subscribers s ON s.id = c.subscriber_id
-        WHERE c.id = @contractId;
+        WHERE c.id = @contractId
+        """;
 
-        SELECT a.id AS Id, a.number AS Number, a.title AS Title, la.balance AS Balance, la.updated_at AS BalanceAt,
-               a.status AS Status, a.threshold AS Threshold,
-               t.id AS TariffId, t.name_ru AS TariffNameRu, t.name_en AS TariffNameEn, t.monthly_fee AS TariffFee,
-               t.down_kbps AS DownKbps, t.up_kbps AS UpKbps
+    private const string AccountsSql = """
+        SELECT a.id, a.number, a.title, la.balance, la.updated_at, a.status, a.threshold,
+               t.id, t.name_ru, t.name_en, t.monthly_fee, t.down_kbps, t.up_kbps, a.ledger_account_id
         FROM accounts a
         JOIN ledger_accounts la ON la.id = a.ledger_account_id
         LEFT JOIN tariffs t ON t.id = a.tariff_id
         WHERE a.contract_id = @contractId
-        ORDER BY a.id;
+        ORDER BY a.id
+        """;
 
-        SELECT s.account_id AS AccountId, e.id AS Id, e.name_ru AS NameRu, e.name_en AS NameEn, e.kind AS Kind, e.price AS Price
+    private const string ServicesSql = """
+        SELECT s.account_id, e.id, e.name_ru, e.name_en, e.kind, e.price
         FROM account_services s
         JOIN accounts a ON a.id = s.account_id
         JOIN extra_services e ON e.id = s.service_id
         WHERE a.contract_id = @contractId AND s.active_from <= @today AND (s.active_to IS NULL OR s.active_to > @today)
-        ORDER BY s.account_id, e.id;
+        ORDER BY s.account_id, e.id
         """;
 
-    /// <summary>The contract with all its accounts, or null when the contract is gone.</summary>
-    public async Task<ContractView?> LoadAsync(long contractId, CancellationToken ct)
+    // The inner query walks the (ledger_account_id, transaction_id) index backwards and stops at
+    // the limit, so a subscriber with years of history costs the same as a new one.
+    private const string OperationsSql = """
+        SELECT t.id, t.kind, t.occurred_at, t.description, e.amount
+        FROM (SELECT transaction_id, amount FROM ledger_entries
+              WHERE ledger_account_id = @ledgerAccountId
+              ORDER BY transaction_id DESC LIMIT @limit) e
+        JOIN ledger_transactions t ON t.id = e.transaction_id
+        ORDER BY e.transaction_id DESC
+        """;
+
+    /// <summary>
+    /// The contract with all its accounts; with <paramref name="operations"/> above zero, also the
+    /// latest operations of the selected account. Null when the contract is gone.
+    /// </summary>
+    public async Task<DashboardData?> LoadAsync(long contractId, long? accountId, int operations, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        using var grid = await connection.QueryMultipleAsync(Sql, new { contractId, today = clock.Today });
-        var contract = await grid.ReadSingleOrDefaultAsync<ContractRow>();
-        var accounts = (await grid.ReadAsync<AccountRow>()).ToList();
-        var services = (await grid.ReadAsync<ServiceRow>()).ToLookup(s => s.AccountId);
+        await using var session = await database.OpenReadSessionAsync(ct);
+        var contract = await ReadContractAsync(session, contractId, ct);
         if (contract is null)
         {
             return null;
         }
 
-        return new ContractView(
-            contract.ContractId,
-            contract.Number,
-            contract.HolderName,
-            accounts.Select(a => a.ToView(services[a.Id])).ToList());
+        var services = await ReadServicesAsync(session, contractId, ct);
+        var (accounts, ledgerAccounts) = await ReadAccountsAsync(session, contractId, services, ct);
+        // The account asked for when it is the contract's, else the first one.
+        var index = Math.Max(0, accounts.FindIndex(a => a.Id == accountId));
+        var selected = accounts.Count > 0 ? accounts[index] : null;
+        var lines = operations > 0 && selected is not null
+            ? await ReadOperationsAsync(session, ledgerAccounts[index], operations, ct)
+            : [];
+        return new DashboardData(new ContractView(contractId, contract.Value.Number, contract.Value.Holder, accounts), selected, lines);
     }
 
-    /// <summary>The latest operations of one account of the contract; empty when it is not theirs.</summary>
-    public async Task<IReadOnlyList<OperationView>> LastOperationsAsync(long contractId, long accountId, int limit, CancellationToken ct)
+    private static async Task<(string Number, string Holder)?> ReadContractAsync(ReadSession session, long contractId, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        var rows = await connection.QueryAsync<OperationRow>(
-            """
-            SELECT t.id AS Id, t.kind AS Kind, t.occurred_at AS At, t.description AS Description, e.amount AS Amount
-            FROM accounts a
-            JOIN ledger_entries e ON e.ledger_account_id = a.ledger_account_id
-            JOIN ledger_transactions t ON t.id = e.transaction_id
-            WHERE a.id = @accountId AND a.contract_id = @contractId
-            ORDER BY e.transaction_id DESC
-            LIMIT @limit
-            """,
-            new { contractId, accountId, limit });
-        return rows.Select(r => new OperationView(r.Id, (TransactionKind)r.Kind, r.At, r.Description, new Money(r.Amount))).ToList();
+        var command = session.Command(ContractSql);
+        ReadSession.Set(command, "@contractId", contractId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(1), reader.GetString(2)) : null;
     }
 
-    private sealed class ContractRow
+    private static async Task<(List<AccountView> Accounts, List<long> LedgerAccounts)> ReadAccountsAsync(
+        ReadSession session, long contractId, ILookup<long, ServiceView> services, CancellationToken ct)
     {
-        public long ContractId { get; init; }
+        var command = session.Command(AccountsSql);
+        ReadSession.Set(command, "@contractId", contractId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var accounts = new List<AccountView>(2);
+        var ledgerAccounts = new List<long>(2);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetInt64(0);
+            var tariff = reader.IsDBNull(7)
+                ? null
+                : new TariffView(reader.GetInt64(7), reader.GetString(8), reader.GetString(9), new Money(reader.GetInt64(10)), NullableInt(reader, 11), NullableInt(reader, 12));
+            accounts.Add(new AccountView(
+                id,
+                reader.GetString(1),
+                reader.GetString(2),
+                new Money(reader.GetInt64(3)),
+                TypeHandlers.ReadInstant(reader.GetValue(4)),
+                (AccountStatus)reader.GetInt32(5),
+                new Money(reader.GetInt64(6)),
+                tariff,
+                services[id].ToList()));
+            ledgerAccounts.Add(reader.GetInt64(13));
+        }
 
-        public string Number { get; init; } = "";
-
-        public string HolderName { get; init; } = "";
+        return (accounts, ledgerAccounts);
     }
 
-    private sealed class AccountRow
+    private async Task<ILookup<long, ServiceView>> ReadServicesAsync(ReadSession session, long contractId, CancellationToken ct)
     {
-        public long Id { get; init; }
+        var command = session.Command(ServicesSql);
+        ReadSession.Set(command, "@contractId", contractId);
+        ReadSession.Set(command, "@today", TypeHandlers.Day(database.Kind, clock.Today));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<(long AccountId, ServiceView Service)>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((reader.GetInt64(0), new ServiceView(
+                reader.GetInt64(1), reader.GetString(2), reader.GetString(3), (ExtraServiceKind)reader.GetInt32(4), new Money(reader.GetInt64(5)))));
+        }
 
-        public string Number { get; init; } = "";
-
-        public string Title { get; init; } = "";
-
-        public long Balance { get; init; }
-
-        public DateTimeOffset BalanceAt { get; init; }
-
-        public int Status { get; init; }
-
-        public long Threshold { get; init; }
-
-        public long? TariffId { get; init; }
-
-        public string? TariffNameRu { get; init; }
-
-        public string? TariffNameEn { get; init; }
-
-        public long? TariffFee { get; init; }
-
-        public int? DownKbps { get; init; }
-
-        public int? UpKbps { get; init; }
-
-        public AccountView ToView(IEnumerable<ServiceRow> services) => new(
-            Id,
-            Number,
-            Title,
-            new Money(Balance),
-            BalanceAt,
-            (AccountStatus)Status,
-            new Money(Threshold),
-            TariffId is { } id ? new TariffView(id, TariffNameRu!, TariffNameEn!, new Money(TariffFee ?? 0), DownKbps, UpKbps) : null,
-            services.Select(s => new ServiceView(s.Id, s.NameRu, s.NameEn, (ExtraServiceKind)s.Kind, new Money(s.Price))).ToList());
+        return rows.ToLookup(r => r.AccountId, r => r.Service);
     }
 
-    private sealed class ServiceRow
+    private static async Task<List<OperationView>> ReadOperationsAsync(
+        ReadSession session, long ledgerAccountId, int limit, CancellationToken ct)
     {
-        public long AccountId { get; init; }
+        var command = session.Command(OperationsSql);
+        ReadSession.Set(command, "@ledgerAccountId", ledgerAccountId);
+        ReadSession.Set(command, "@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var lines = new List<OperationView>(limit);
+        while (await reader.ReadAsync(ct))
+        {
+            lines.Add(new OperationView(
+                reader.GetInt64(0), (TransactionKind)reader.GetInt32(1), TypeHandlers.ReadInstant(reader.GetValue(2)), reader.GetString(3), new Money(reader.GetInt64(4))));
+        }
 
-        public long Id { get; init; }
-
-        public string NameRu { get; init; } = "";
-
-        public string NameEn { get; init; } = "";
-
-        public int Kind { get; init; }
-
-        public long Price { get; init; }
+        return lines;
     }
 
-    private sealed class OperationRow
-    {
-        public long Id { get; init; }
-
-        public int Kind { get; init; }
-
-        public DateTimeOffset At { get; init; }
-
-        public string Description { get; init; } = "";
-
-        public long Amount { get; init; }
-    }
+    private static int? NullableInt(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 }

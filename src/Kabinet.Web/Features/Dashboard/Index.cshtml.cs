@@ -20,18 +20,13 @@ public sealed class IndexModel(DashboardQuery query) : PageModel
 
     public async Task<IActionResult> OnGetAsync(long? account, CancellationToken ct)
     {
-        Contract = await query.LoadAsync(User.ContractId(), ct);
-        if (Contract is null)
+        var data = await query.LoadAsync(User.ContractId(), account, 5, ct);
+        if (data is null)
         {
             return LocalRedirect("/login");
         }
 
-        Selected = Contract.Accounts.FirstOrDefault(a => a.Id == account) ?? (Contract.Accounts.Count > 0 ? Contract.Accounts[0] : null);
-        if (Selected is not null)
-        {
-            Operations = await query.LastOperationsAsync(Contract.ContractId, Selected.Id, 5, ct);
-        }
-
+        (Contract, Selected, Operations) = (data.Contract, data.Selected, data.Operations);
         return Page();
     }
 }

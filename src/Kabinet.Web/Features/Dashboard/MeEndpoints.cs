@@ -55,28 +55,26 @@ public static class MeEndpoints
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMeAsync(
         HttpContext http, DashboardQuery query, ApiProblems problems, CancellationToken ct)
     {
-        var contract = await query.LoadAsync(http.User.ContractId(), ct);
-        if (contract is null)
+        var data = await query.LoadAsync(http.User.ContractId(), null, 0, ct);
+        if (data is null)
         {
             return problems.NotFound();
         }
 
+        var contract = data.Contract;
         return TypedResults.Ok(new MeResponse(contract.Number, contract.HolderName, contract.Accounts.Select(a => ToResponse(a, null)).ToList()));
     }
 
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccountAsync(
         long id, HttpContext http, DashboardQuery query, ApiProblems problems, CancellationToken ct)
     {
-        var contractId = http.User.ContractId();
-        var contract = await query.LoadAsync(contractId, ct);
-        var account = contract?.Accounts.FirstOrDefault(a => a.Id == id);
-        if (account is null)
+        var data = await query.LoadAsync(http.User.ContractId(), id, 5, ct);
+        if (data?.Selected is not { } account || account.Id != id)
         {
             return problems.NotFound();
         }
 
-        var operations = await query.LastOperationsAsync(contractId, id, 5, ct);
-        return TypedResults.Ok(ToResponse(account, operations));
+        return TypedResults.Ok(ToResponse(account, data.Operations));
     }
 
     private static AccountResponse ToResponse(AccountView a, IReadOnlyList<OperationView>? operations) => new(
