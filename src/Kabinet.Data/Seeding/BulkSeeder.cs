@@ -5,7 +5,6 @@ using Dapper;
 using Kabinet.Data.Connections;
 using Kabinet.Domain.Catalog;
 using Kabinet.Domain.Ledger;
-using Kabinet.Domain.Subscribers;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

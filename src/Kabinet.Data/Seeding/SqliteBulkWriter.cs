@@ -126,10 +126,14 @@ internal sealed class SqliteBulkWriter : IBulkWriter
 
     public Task AfterLoadAsync(DbTransaction transaction, CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>Puts back what <see cref="Database.OpenAsync"/> sets, since the connection returns to the pool.</summary>
+    /// <summary>
+    /// Puts back what <see cref="Database.OpenAsync"/> sets, since the connection returns to the pool,
+    /// and shrinks the write-ahead log, which grew to the size of the whole load.
+    /// </summary>
     public async Task RestoreAsync(CancellationToken ct)
     {
         await ExecuteAsync("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT;", ct);
+        await ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct);
     }
 
     public ValueTask DisposeAsync()
