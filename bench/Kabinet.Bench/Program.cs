@@ -1,1 +1,3 @@
-namespace Kabinet.Bench; internal static class Program { public static void Main() { } }
+using Kabinet.Bench;
+
+return await BenchCommand.RunAsync(args);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -17,13 +18,17 @@ public sealed class ErrorModel : PageModel
     /// <summary>The id that finds the log lines of the failed request.</summary>
     public string TraceId { get; private set; } = "";
 
-    public void OnGet(int? code) => Show(code);
+    // No bound parameters: binding would read the form of a re-executed POST, and a form with a bad
+    // antiforgery token throws when read, which would turn a polite 400 into a failure of the error page.
+    public void OnGet() => Show();
 
-    public void OnPost(int? code) => Show(code);
+    public void OnPost() => Show();
 
-    private void Show(int? code)
+    private void Show()
     {
-        Code = code;
+        // A request the server could not read comes here with its 4xx already set and no code in the path.
+        Code = int.TryParse(RouteData.Values["code"] as string, NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code
+            : Response.StatusCode is >= 400 and < 500 ? Response.StatusCode : null;
         TraceId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
     }
 }

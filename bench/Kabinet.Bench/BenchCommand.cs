@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace Kabinet.Bench;
+
+/// <summary>
+/// Benchmarks that print figures and ratios against a baseline measured in the same run.
+/// <code>dotnet run -c Release --project bench/Kabinet.Bench -- dashboard [--db sqlite|postgres|both]
+///   [--subscribers 1000000] [--users 400] [--connections 64] [--seconds 30]</code>
+/// </summary>
+internal static class BenchCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not "dashboard")
+        {
+            Console.Error.WriteLine("usage: dashboard [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR]");
+            return 2;
+        }
+
+        var options = new DashboardBenchOptions
+        {
+            Databases = Option(args, "--db", "both") switch
+            {
+                "sqlite" => ["sqlite"],
+                "postgres" => ["postgres"],
+                _ => ["sqlite", "postgres"],
+            },
+            Subscribers = int.Parse(Option(args, "--subscribers", "1000000"), CultureInfo.InvariantCulture),
+            Users = int.Parse(Option(args, "--users", "400"), CultureInfo.InvariantCulture),
+            Connections = int.Parse(Option(args, "--connections", "64"), CultureInfo.InvariantCulture),
+            Seconds = int.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture),
+            WorkDirectory = Option(args, "--work", Path.Combine(Path.GetTempPath(), "kabinet-bench")),
+        };
+        await new DashboardBench(options).RunAsync();
+        return 0;
+    }
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}
+
+/// <summary>What the dashboard benchmark runs.</summary>
+internal sealed class DashboardBenchOptions
+{
+    public required string[] Databases { get; init; }
+
+    public required int Subscribers { get; init; }
+
+    public required int Users { get; init; }
+
+    public required int Connections { get; init; }
+
+    public required int Seconds { get; init; }
+
+    public required string WorkDirectory { get; init; }
+}

@@ -1,0 +1,146 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using Kabinet.Data.Connections;
+using Kabinet.Web.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Kabinet.Bench;
+
+/// <summary>
+/// Issue 2's load benchmark: seeds N subscribers, logs many of them in once each, then loads the
+/// dashboard page and GET /api/v1/me with wrk, and the bare baseline endpoint on the same database.
+/// </summary>
+internal sealed class DashboardBench(DashboardBenchOptions options)
+{
+    private const string LoadPassword = "kabinet-load";
+    private const int DemoContracts = 31;
+
+    public async Task RunAsync()
+    {
+        Directory.CreateDirectory(options.WorkDirectory);
+        var report = new List<string>();
+        foreach (var db in options.Databases)
+        {
+            if (db == "sqlite")
+            {
+                var path = Path.Combine(options.WorkDirectory, $"sqlite-{options.Subscribers}.db");
+                var env = Environment("sqlite", $"Data Source={path}");
+                if (!File.Exists(path + ".seeded"))
+                {
+                    foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+                    {
+                        File.Delete(file);
+                    }
+
+                    report.Add(await SeedAsync("SQLite", env));
+                    await File.WriteAllTextAsync(path + ".seeded", "ok");
+                }
+
+                report.AddRange(await MeasureAsync("SQLite", env, new Database(DatabaseKind.Sqlite, $"Data Source={path}"),
+                    () => new SqliteConnection($"Data Source={path};Pooling=true")));
+            }
+            else
+            {
+                await using var postgres = await PostgresServer.StartAsync();
+                var connectionString = await postgres.CreateDatabaseAsync("kabinet_bench");
+                var env = Environment("postgres", connectionString);
+                report.Add(await SeedAsync("PostgreSQL", env));
+                using var source = NpgsqlDataSource.Create(connectionString);
+                report.AddRange(await MeasureAsync("PostgreSQL", env, new Database(DatabaseKind.Postgres, connectionString), source.CreateConnection));
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Dashboard benchmark: {options.Subscribers:N0} subscribers, {options.Users} logged-in users, {options.Connections} connections, {options.Seconds} s per run, wrk -t2 on 127.0.0.1, {System.Environment.ProcessorCount} cores");
+        Console.WriteLine("| database | target | requests/s | p50 ms | p99 ms | errors | vs baseline |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var line in report.Where(l => l.StartsWith('|')))
+        {
+            Console.WriteLine(line);
+        }
+
+        foreach (var line in report.Where(l => !l.StartsWith('|')))
+        {
+            Console.WriteLine(line);
+        }
+    }
+
+    private static Dictionary<string, string> Environment(string database, string connectionString) => new()
+    {
+        ["Kabinet__Database"] = database,
+        ["ConnectionStrings__Kabinet"] = connectionString,
+        ["Kabinet__Demo"] = "true",
+        ["Kabinet__Login__PerIpPerMinute"] = "1000000",
+        ["Kabinet__Login__PerContractPer5Minutes"] = "1000000",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+    };
+
+    private async Task<string> SeedAsync(string name, Dictionary<string, string> env)
+    {
+        Console.WriteLine($"Seeding {options.Subscribers:N0} subscribers on {name}...");
+        var watch = Stopwatch.StartNew();
+        await KabinetProcess.RunVerbAsync(env, "seed-demo", "--subscribers", options.Subscribers.ToString(CultureInfo.InvariantCulture));
+        return $"seed-demo --subscribers {options.Subscribers} on {name}: {watch.Elapsed.TotalSeconds:F1} s (including the demo provider and migrations)";
+    }
+
+    private async Task<List<string>> MeasureAsync(string name, Dictionary<string, string> env, Database database, Func<DbConnection> rawConnection)
+    {
+        var (contracts, firstAccount, lastAccount) = await SampleAsync(database);
+        database.Dispose();
+        LoadResult page, api;
+        await using (var server = await KabinetProcess.StartServerAsync(env))
+        {
+            Console.WriteLine($"{name}: logging in {contracts.Count} subscribers (tokens and cookies)...");
+            var tokens = await Logins.TokensAsync(server.Address, contracts, LoadPassword);
+            var cookies = await Logins.CookiesAsync(server.Address, contracts, LoadPassword);
+            var tokenFile = await WriteLinesAsync(tokens.Select(t => "Bearer " + t));
+            var cookieFile = await WriteLinesAsync(cookies);
+            var apiScript = Wrk.RotatingHeaderScript("Authorization", tokenFile);
+            var pageScript = Wrk.RotatingHeaderScript("Cookie", cookieFile);
+            await Wrk.RunAsync("warm-up", new Uri(server.Address, "/api/v1/me").ToString(), apiScript, options.Connections, 5);
+            await Wrk.RunAsync("warm-up", new Uri(server.Address, "/").ToString(), pageScript, options.Connections, 5);
+            Console.WriteLine($"{name}: measuring the dashboard page and /api/v1/me...");
+            page = await Wrk.RunAsync("dashboard page /", new Uri(server.Address, "/").ToString(), pageScript, options.Connections, options.Seconds);
+            api = await Wrk.RunAsync("GET /api/v1/me", new Uri(server.Address, "/api/v1/me").ToString(), apiScript, options.Connections, options.Seconds);
+        }
+
+        LoadResult baseline;
+        await using (var bare = new BaselineServer(rawConnection))
+        {
+            await bare.StartAsync();
+            var script = Wrk.RandomIdScript("/baseline", firstAccount, lastAccount);
+            await Wrk.RunAsync("warm-up", new Uri(bare.Address, "/baseline").ToString(), script, options.Connections, 5);
+            Console.WriteLine($"{name}: measuring the bare baseline...");
+            baseline = await Wrk.RunAsync("bare baseline", new Uri(bare.Address, "/baseline").ToString(), script, options.Connections, options.Seconds);
+        }
+
+        return [Row(name, page, baseline), Row(name, api, baseline), Row(name, baseline, baseline)];
+    }
+
+    private static string Row(string database, LoadResult r, LoadResult baseline) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"| {database} | {r.Name} | {r.RequestsPerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.Errors} | {r.RequestsPerSecond / baseline.RequestsPerSecond:F2} |");
+
+    private async Task<(List<string> Contracts, long FirstAccount, long LastAccount)> SampleAsync(Database database)
+    {
+        await using var connection = await database.OpenAsync();
+        var maxId = await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM contracts");
+        var random = new Random(42);
+        var ids = Enumerable.Range(0, options.Users).Select(_ => random.NextInt64(DemoContracts + 1, maxId + 1)).Distinct().ToList();
+        var contracts = (await connection.QueryAsync<string>("SELECT number FROM contracts WHERE id IN @ids", new { ids })).ToList();
+        var first = await connection.ExecuteScalarAsync<long>("SELECT MIN(id) FROM accounts WHERE contract_id > @demo", new { demo = DemoContracts });
+        var last = await connection.ExecuteScalarAsync<long>("SELECT MAX(id) FROM accounts");
+        return (contracts, first, last);
+    }
+
+    private static async Task<string> WriteLinesAsync(IEnumerable<string> lines)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"kabinet-bench-{Guid.NewGuid():N}.txt");
+        await File.WriteAllLinesAsync(file, lines);
+        return file;
+    }
+}
