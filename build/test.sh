@@ -87,9 +87,25 @@ status=$?
 set -e
 elapsed=$((SECONDS - started))
 
+# One closing line that any CI reader understands: totals over every test assembly's TRX file.
+totals=$(python3 - "$results" <<'PY' 2>/dev/null || true
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    if counters is not None:
+        passed += int(counters.get("passed", 0))
+        failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0))
+        skipped += int(counters.get("notExecuted", 0))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+)
 if [[ $status -eq 0 ]]; then
     echo "TEST SUMMARY: PASSED in ${elapsed}s (results in artifacts/test-results)"
 else
     echo "TEST SUMMARY: FAILED with exit code $status after ${elapsed}s (results in artifacts/test-results)"
+fi
+if [[ -n "$totals" ]]; then
+    echo "$totals"
 fi
 exit "$status"
