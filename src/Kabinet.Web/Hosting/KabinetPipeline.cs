@@ -13,6 +13,8 @@ public static class KabinetPipeline
     public static void UseKabinet(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Outermost, so that error pages and problems written on the way out speak the caller's language.
+        app.UseRequestLocalization();
         app.UseKabinetErrors();
         app.Use(async (http, next) =>
         {
@@ -24,7 +26,6 @@ public static class KabinetPipeline
             await next();
         });
         app.UseStaticFiles();
-        app.UseRequestLocalization();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Kabinet.Web.Features.Auth;
@@ -7,8 +8,14 @@ public static class LogoutEndpoint
 {
     /// <summary>Maps POST /logout.</summary>
     public static void MapLogout(this IEndpointRouteBuilder app) =>
-        app.MapPost("/logout", async (HttpContext http) =>
+        app.MapPost("/logout", async (HttpContext http, IAntiforgery antiforgery) =>
         {
+            // The endpoint reads no form, so nothing checks the token unless asked: a foreign page must not log people out.
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.BadRequest();
+            }
+
             await http.SignOutAsync(SubscriberClaims.CookieScheme);
             return Results.LocalRedirect("/login?loggedOut=true");
         });

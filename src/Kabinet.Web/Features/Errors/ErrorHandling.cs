@@ -72,10 +72,13 @@ public static class ErrorHandling
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
             var traceId = Activity.Current?.Id ?? http.TraceIdentifier;
+            // The middleware has already pointed the request at the error path; ask where it was going.
+            var original = http.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? http.Request.Path.Value;
+            var isApi = original?.StartsWith("/api", StringComparison.OrdinalIgnoreCase) == true;
             if (exception is BadHttpRequestException bad)
             {
                 logger.LogInformation("Bad request {TraceId}: {Message}", traceId, bad.Message);
-                if (IsApi(http))
+                if (isApi)
                 {
                     var detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? texts["api.too_large"] : texts["api.bad_request"];
                     await WriteProblemAsync(http, bad.StatusCode, detail);
@@ -86,8 +89,8 @@ public static class ErrorHandling
                 return false;
             }
 
-            logger.LogError(exception, "Unhandled error {TraceId} on {Method} {Path}", traceId, http.Request.Method, http.Request.Path);
-            if (IsApi(http))
+            logger.LogError(exception, "Unhandled error {TraceId} on {Method} {Path}", traceId, http.Request.Method, original);
+            if (isApi)
             {
                 await WriteProblemAsync(http, StatusCodes.Status500InternalServerError, texts["api.server_error"]);
                 return true;
