@@ -30,11 +30,14 @@ public sealed class StaffAccounts(Database database, TimeProvider time, IPasswor
             return new Error("staff.login_invalid", "login");
         }
 
-        if (!Enum.TryParse<StaffRole>(role, ignoreCase: true, out var parsedRole) || !Enum.IsDefined(parsedRole) || int.TryParse(role, out _))
+        // Names only: Enum.TryParse would also take numbers and "administrator,manager" (OR-ed into another role).
+        var roleName = Enum.GetNames<StaffRole>().FirstOrDefault(n => string.Equals(n, role?.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (roleName is null)
         {
             return new Error("staff.role_invalid", "role");
         }
 
+        var parsedRole = Enum.Parse<StaffRole>(roleName);
         password ??= PasswordGenerator.New(14);
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
