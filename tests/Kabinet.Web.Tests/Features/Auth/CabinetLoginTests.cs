@@ -1,0 +1,173 @@
+using System.Net;
+using Kabinet.Web.Tests.Infrastructure;
+
+namespace Kabinet.Web.Tests.Features.Auth;
+
+/// <summary>The cabinet login form, the dashboard behind it and logging out (M1, M5), over HTTP with cookies.</summary>
+public abstract class CabinetLoginTests(KabinetFactory factory)
+{
+    [Fact]
+    public async Task Wrong_password_shows_the_message_and_sets_no_login_cookie()
+    {
+        using var client = factory.Browser();
+        using var response = await client.LogInAsync(Cabinet.DemoContract, "wrong-password");
+
+        var html = await response.ReadHtmlAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        html.ShouldContain("Неверный номер договора или пароль");
+        html.ShouldContain("id=\"login-error\"");
+        html.ShouldContain($"value=\"{Cabinet.DemoContract}\"", customMessage: "the contract is kept in the field");
+        LoginCookies(response).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Bad_contract_format_marks_the_field()
+    {
+        using var client = factory.Browser();
+        using var response = await client.LogInAsync("12345", "whatever");
+
+        var html = await response.ReadHtmlAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        html.ShouldContain("id=\"contract-error\"");
+        html.ShouldContain("aria-invalid=\"true\"");
+        html.ShouldContain("Номер договора — 12 цифр");
+        LoginCookies(response).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Login_without_the_antiforgery_token_is_refused_politely()
+    {
+        using var client = factory.Browser();
+        await client.AntiforgeryTokenAsync();
+        using var response = await client.PostFormAsync("/login", token: null, ("contract", Cabinet.DemoContract), ("password", Cabinet.DemoPassword));
+
+        var html = await response.ReadHtmlAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        html.ShouldContain("Запрос не понят");
+        LoginCookies(response).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Right_password_redirects_home_where_the_contract_and_a_russian_balance_are_shown()
+    {
+        using var client = factory.Browser();
+        using var response = await client.LogInAsync(Cabinet.DemoContract, Cabinet.DemoPassword);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe("/");
+        LoginCookies(response).ShouldNotBeEmpty();
+
+        var html = await client.PageAsync("/");
+        html.ShouldContain("Договор №" + Cabinet.DemoContract);
+        var balance = System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"balance\">(?<b>[^<]+)<").Groups["b"].Value;
+        balance.ShouldMatch(@"^-?[\d\u00A0]+,\d{2}\u00A0₽$");
+        html.ShouldContain($"{Cabinet.DemoContract}-1");
+        html.ShouldContain($"{Cabinet.DemoContract}-2", customMessage: "the switcher lists the second account");
+    }
+
+    [Fact]
+    public async Task Dashboard_switches_to_the_account_asked_for()
+    {
+        var accounts = await factory.AccountsOfAsync(Cabinet.DemoContract);
+        using var client = await factory.LoggedInBrowserAsync(Cabinet.DemoContract, Cabinet.DemoPassword);
+
+        var html = await client.PageAsync("/?account=" + accounts[1].Id);
+        html.ShouldContain($"Счёт {accounts[1].Number}");
+        html.ShouldContain($"href=\"/?account={accounts[1].Id}\" aria-current=\"page\"");
+    }
+
+    [Fact]
+    public async Task Dashboard_without_a_login_redirects_to_the_form()
+    {
+        using var client = factory.Browser();
+        using var response = await client.GetAsync("/");
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldStartWith("http://localhost/login");
+    }
+
+    [Fact]
+    public async Task Logout_ends_the_session_and_home_then_redirects_to_the_form()
+    {
+        using var client = await factory.LoggedInBrowserAsync(Cabinet.DemoContract, Cabinet.DemoPassword);
+        var home = await client.PageAsync("/");
+        using var logout = await client.PostFormAsync("/logout", Cabinet.TokenIn(home));
+
+        logout.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        logout.Headers.Location!.OriginalString.ShouldBe("/login?loggedOut=true");
+        (await client.PageAsync("/login?loggedOut=true")).ShouldContain("Вы вышли из кабинета.");
+        using var after = await client.GetAsync("/");
+        after.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        after.Headers.Location!.AbsolutePath.ShouldBe("/login");
+    }
+
+    [Fact]
+    public async Task Logout_without_the_antiforgery_token_keeps_the_session()
+    {
+        using var client = await factory.LoggedInBrowserAsync(Cabinet.DemoContract, Cabinet.DemoPassword);
+        using var logout = await client.PostFormAsync("/logout", token: null);
+
+        logout.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.PageAsync("/")).ShouldContain("Договор №" + Cabinet.DemoContract);
+    }
+
+    [Fact]
+    public async Task Every_form_on_the_dashboard_carries_the_antiforgery_token()
+    {
+        using var client = await factory.LoggedInBrowserAsync(Cabinet.DemoContract, Cabinet.DemoPassword);
+        var html = await client.PageAsync("/");
+        var forms = System.Text.RegularExpressions.Regex.Matches(html, "<form[^>]*method=\"post\".*?</form>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        forms.Count.ShouldBe(2, "the language switcher and logout");
+        forms.ShouldAllBe(f => f.Value.Contains("__RequestVerificationToken", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Login_form_has_the_caps_lock_and_layout_hint()
+    {
+        using var client = factory.Browser();
+        var html = await client.PageAsync("/login");
+
+        html.ShouldContain("id=\"keyboard-hint\"");
+        html.ShouldContain("data-caps=\"Включён Caps Lock\"");
+        html.ShouldContain("aria-describedby=\"password-hint keyboard-hint\"");
+        html.ShouldContain("/js/login.js");
+    }
+
+    [Theory]
+    [InlineData("https://evil.example")]
+    [InlineData("//evil.example")]
+    [InlineData("/\\evil.example")]
+    public async Task Foreign_return_url_is_ignored_after_login(string returnUrl)
+    {
+        using var client = factory.Browser();
+        using var response = await client.LogInAsync(Cabinet.DemoContract, Cabinet.DemoPassword, returnUrl);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe("/");
+
+        // Already logged in, the form sends the visitor on at once; still never off-site.
+        using var again = await client.GetAsync("/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        again.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        again.Headers.Location!.OriginalString.ShouldBe("/");
+    }
+
+    [Fact]
+    public async Task Local_return_url_is_followed_after_login()
+    {
+        var accounts = await factory.AccountsOfAsync(Cabinet.DemoContract);
+        using var client = factory.Browser();
+        using var response = await client.LogInAsync(Cabinet.DemoContract, Cabinet.DemoPassword, "/?account=" + accounts[1].Id);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe("/?account=" + accounts[1].Id);
+    }
+
+    private static List<string> LoginCookies(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies)
+            ? cookies.Where(c => c.StartsWith("kabinet=", StringComparison.Ordinal)).ToList()
+            : [];
+}
+
+public sealed class SqliteCabinetLoginTests(SqliteApp app) : CabinetLoginTests(app.Factory), IClassFixture<SqliteApp>;
+
+[Collection("postgres")]
+public sealed class PostgresCabinetLoginTests(PostgresApp app) : CabinetLoginTests(app.Factory), IClassFixture<PostgresApp>;
