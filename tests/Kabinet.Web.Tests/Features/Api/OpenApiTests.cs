@@ -1,0 +1,53 @@
+using System.Net;
+using System.Text.Json;
+using Kabinet.Web.Tests.Infrastructure;
+
+namespace Kabinet.Web.Tests.Features.Api;
+
+/// <summary>The OpenAPI document describes the API as it answers.</summary>
+public abstract class OpenApiTests(KabinetFactory factory)
+{
+    [Fact]
+    public async Task Document_is_json_listing_the_v1_endpoints_with_money_as_a_string()
+    {
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync("/openapi/v1.json");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = document.RootElement;
+        root.GetProperty("openapi").GetString().ShouldStartWith("3.");
+        var paths = root.GetProperty("paths");
+        paths.TryGetProperty("/api/v1/auth/token", out var token).ShouldBeTrue();
+        token.TryGetProperty("post", out _).ShouldBeTrue();
+        paths.TryGetProperty("/api/v1/me", out var me).ShouldBeTrue();
+        me.TryGetProperty("get", out _).ShouldBeTrue();
+        paths.TryGetProperty("/api/v1/accounts/{id}", out var account).ShouldBeTrue();
+        account.TryGetProperty("get", out _).ShouldBeTrue();
+
+        var schemas = root.GetProperty("components").GetProperty("schemas");
+        var money = schemas.GetProperty("Money");
+        money.GetProperty("type").GetString().ShouldBe("string");
+        money.GetProperty("pattern").GetString().ShouldNotBeNullOrEmpty();
+        money.TryGetProperty("properties", out var properties).ShouldBeFalse(properties.ToString());
+
+        var balance = schemas.GetProperty("AccountResponse").GetProperty("properties").GetProperty("balance");
+        balance.GetProperty("$ref").GetString().ShouldBe("#/components/schemas/Money");
+    }
+
+    [Fact]
+    public async Task Document_names_properties_in_snake_case_as_the_api_writes_them()
+    {
+        using var client = factory.CreateClient();
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var account = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("AccountResponse").GetProperty("properties");
+        account.TryGetProperty("balance_at", out _).ShouldBeTrue();
+        account.TryGetProperty("last_operations", out _).ShouldBeTrue();
+    }
+}
+
+public sealed class SqliteOpenApiTests(SqliteApp app) : OpenApiTests(app.Factory), IClassFixture<SqliteApp>;
+
+[Collection("postgres")]
+public sealed class PostgresOpenApiTests(PostgresApp app) : OpenApiTests(app.Factory), IClassFixture<PostgresApp>;
