@@ -22,6 +22,13 @@ public static class TypeHandlers
             return;
         }
 
+        // Dapper maps these types to a DbType itself and would never call a handler for a
+        // parameter (SQLite would then store 7 fraction digits, breaking text order).
+        foreach (var type in new[] { typeof(DateTimeOffset), typeof(DateTimeOffset?), typeof(DateOnly), typeof(DateOnly?) })
+        {
+            SqlMapper.RemoveTypeMap(type);
+        }
+
         SqlMapper.AddTypeHandler(new InstantHandler());
         SqlMapper.AddTypeHandler(new DayHandler());
     }
