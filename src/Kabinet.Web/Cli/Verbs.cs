@@ -3,6 +3,8 @@ using Kabinet.Data.Connections;
 using Kabinet.Data.Migrations;
 using Kabinet.Data.Seeding;
 using Kabinet.Web.Features.Auth;
+using Kabinet.Web.Features.Billing;
+using Kabinet.Web.Features.Ledger;
 using Kabinet.Web.Features.Demo;
 using Kabinet.Web.Features.Staff;
 using Kabinet.Web.Hosting;
@@ -33,10 +35,14 @@ public static class Verbs
                     return 0;
                 case "seed-demo":
                     return await SeedDemoAsync(services, app.Configuration["subscribers"]);
+                case "bill":
+                    return await BillAsync(services, app.Configuration["date"]);
+                case "verify-ledger":
+                    return await VerifyLedgerAsync(services);
                 case "create-staff":
                     return await CreateStaffAsync(services, app.Configuration["login"], app.Configuration["role"]);
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], create-staff --login L --role R.");
+                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], bill [--date YYYY-MM-DD], verify-ledger, create-staff --login L --role R.");
                     return 2;
             }
         }
@@ -69,6 +75,44 @@ public static class Verbs
         var report = await BulkSeeder.SeedAsync(database, count, hash, services.GetRequiredService<TimeProvider>().GetUtcNow(), Console.WriteLine);
         Console.WriteLine($"Seeded {report.Subscribers} subscribers in {report.Elapsed.TotalSeconds:F1} s: contracts {report.FirstContractNumber}..{report.LastContractNumber}, password {LoadTestPassword}.");
         return 0;
+    }
+
+    private static async Task<int> BillAsync(IServiceProvider services, string? date)
+    {
+        await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
+        var day = services.GetRequiredService<OperatorClock>().Today;
+        if (date is not null && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+        {
+            await Console.Error.WriteLineAsync("--date takes a day as YYYY-MM-DD.");
+            return 2;
+        }
+
+        var report = await services.GetRequiredService<BillingRun>().RunUpToAsync(day, CancellationToken.None);
+        if (report.Busy)
+        {
+            await Console.Error.WriteLineAsync("Another instance is billing right now; nothing done.");
+            return 3;
+        }
+
+        foreach (var d in report.Days)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{d.Day:yyyy-MM-dd}: {d.Charges} charges in {d.Elapsed.TotalSeconds:F1} s"));
+        }
+
+        Console.WriteLine(report.Days.Count == 0 ? $"Everything up to {day:yyyy-MM-dd} is billed already." : "Done.");
+        return 0;
+    }
+
+    private static async Task<int> VerifyLedgerAsync(IServiceProvider services)
+    {
+        var problems = await services.GetRequiredService<LedgerVerifier>().VerifyAsync(CancellationToken.None);
+        foreach (var problem in problems)
+        {
+            Console.WriteLine(problem);
+        }
+
+        Console.WriteLine(problems.Count == 0 ? "The ledger is consistent." : $"{problems.Count} problem(s) found.");
+        return problems.Count == 0 ? 0 : 1;
     }
 
     private static async Task<int> CreateStaffAsync(IServiceProvider services, string? login, string? role)

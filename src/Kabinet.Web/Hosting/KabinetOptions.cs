@@ -23,6 +23,9 @@ public sealed class KabinetOptions
     /// <summary>How long a cabinet login and an API token last.</summary>
     public int SessionHours { get; set; } = 12;
 
+    /// <summary>The billing job.</summary>
+    public BillingOptions Billing { get; set; } = new();
+
     /// <summary>Login throttles.</summary>
     public LoginLimits Login { get; set; } = new();
 
@@ -52,4 +55,14 @@ public sealed class LoginLimits
 
     /// <summary>How long a lockout lasts.</summary>
     public int LockoutMinutes { get; set; } = 15;
+}
+
+/// <summary>The billing job's schedule.</summary>
+public sealed class BillingOptions
+{
+    /// <summary>Whether this instance runs the billing job (any number may; one charges).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the job checks for an unbilled day.</summary>
+    public int IntervalMinutes { get; set; } = 5;
 }

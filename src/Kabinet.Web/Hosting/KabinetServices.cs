@@ -1,6 +1,8 @@
 using Kabinet.Data.Connections;
 using Kabinet.Web.Features.Api;
 using Kabinet.Web.Features.Auth;
+using Kabinet.Web.Features.Billing;
+using Kabinet.Web.Features.Ledger;
 using Kabinet.Web.Features.Dashboard;
 using Kabinet.Web.Features.Demo;
 using Kabinet.Web.Features.Errors;
@@ -40,6 +42,10 @@ public static class KabinetServices
         services.AddSingleton<Texts>();
         services.AddSingleton<Display>();
         services.AddHostedService<DatabaseStartup>();
+        services.AddSingleton<DayStart>();
+        services.AddSingleton<BillingRun>();
+        services.AddSingleton<LedgerVerifier>();
+        services.AddHostedService<BillingJob>();
 
         services.AddDataProtection().SetApplicationName("Kabinet");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Kabinet.Data.Connections;
 using Kabinet.Data.Ledger;
+using Kabinet.Domain.Billing;
 using Kabinet.Domain.Catalog;
 using Kabinet.Domain.Ledger;
 using Kabinet.Domain.Money;
@@ -67,6 +68,14 @@ public sealed class DemoSeeder(
             await InsertSubscriberAsync(connection, tx, catalog, RandomPlan(random, n), n, today, random, ct);
         }
 
+        // The history above charged every day before today: the billing run starts with today.
+        for (var day = today.AddDays(-HistoryDays); day < today; day = day.AddDays(1))
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO billing_days (day, started_at, finished_at, charges) VALUES (@day, @now, @now, 0)",
+                new { day, now = clock.UtcNow }, tx);
+        }
+
         await tx.CommitAsync(ct);
         await staff.CreateAsync(DemoStaffLogin, nameof(StaffRole.Administrator), "demo-seed", DemoStaffPassword, ct);
         logger.LogInformation("Demo data seeded: {Count} subscribers", OtherSubscribers + 1);
@@ -113,10 +122,15 @@ public sealed class DemoSeeder(
         {
             var id = await connection.ExecuteScalarAsync<long>(
                 """
-                INSERT INTO tariffs (code, name_ru, name_en, description_ru, description_en, category, audience, monthly_fee, down_kbps, up_kbps, charge_mode, is_archived)
-                VALUES (@Code, @Ru, @En, @DescRu, @DescEn, @Cat, @Aud, @FeeKopecks, @Down, @Up, @Mode, @Archived) RETURNING id
+                INSERT INTO tariffs (code, name_ru, name_en, description_ru, description_en, category, audience, monthly_fee, down_kbps, up_kbps, charge_mode, is_archived, change_modes)
+                VALUES (@Code, @Ru, @En, @DescRu, @DescEn, @Cat, @Aud, @FeeKopecks, @Down, @Up, @Mode, @Archived, @Modes) RETURNING id
                 """,
-                new { t.Code, t.Ru, t.En, t.DescRu, t.DescEn, Cat = (int)t.Cat, Aud = (int)t.Aud, t.FeeKopecks, t.Down, t.Up, Mode = (int)t.Mode, t.Archived },
+                new
+                {
+                    t.Code, t.Ru, t.En, t.DescRu, t.DescEn, Cat = (int)t.Cat, Aud = (int)t.Aud, t.FeeKopecks, t.Down, t.Up, Mode = (int)t.Mode, t.Archived,
+                    // Monthly-in-advance tariffs are paid for whole months: switch to them from the 1st only.
+                    Modes = (int)(t.Mode == ChargeMode.MonthlyInAdvance ? TariffChangeModes.NextMonth : TariffChangeModes.Tomorrow | TariffChangeModes.NextMonth),
+                },
                 tx);
             tariffs[t.Code] = new TariffRow(id, t.Ru, new Money(t.FeeKopecks));
         }
@@ -188,10 +202,10 @@ public sealed class DemoSeeder(
             new { kind = (int)LedgerAccountKind.Subscriber, name = number, now }, tx);
         var accountId = await connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO accounts (contract_id, number, title, ledger_account_id, tariff_id, status, threshold, created_at)
-            VALUES (@contractId, @number, @title, @ledgerId, @tariffId, @status, 0, @now) RETURNING id
+            INSERT INTO accounts (contract_id, number, title, ledger_account_id, tariff_id, tariff_since, status, threshold, created_at)
+            VALUES (@contractId, @number, @title, @ledgerId, @tariffId, @start, @status, 0, @now) RETURNING id
             """,
-            new { contractId, number, title = plan.Title, ledgerId, tariffId = tariff.Id, status = (int)AccountStatus.Active, now }, tx);
+            new { contractId, number, title = plan.Title, ledgerId, tariffId = tariff.Id, start = today.AddDays(-HistoryDays), status = (int)AccountStatus.Active, now }, tx);
         var start = today.AddDays(-HistoryDays);
         foreach (var code in plan.Services)
         {
@@ -238,11 +252,10 @@ public sealed class DemoSeeder(
             }
 
             var charges = new List<(string Key, string Name, Money Fee)> { ("tariff", catalog.Tariffs[plan.Tariff].Name, catalog.Tariffs[plan.Tariff].Fee) };
-            charges.AddRange(plan.Services.Select(code => (code, catalog.Services[code].Name, catalog.Services[code].Fee)));
+            charges.AddRange(plan.Services.Select(code => ($"service:{catalog.Services[code].Id}", catalog.Services[code].Name, catalog.Services[code].Fee)));
             foreach (var (key, name, fee) in charges)
             {
-                var daysInMonth = DateTime.DaysInMonth(day.Year, day.Month);
-                var part = fee.Split(daysInMonth)[day.Day - 1];
+                var part = DailyCharge.ForDay(fee, day);
                 if (!part.IsPositive)
                 {
                     continue;

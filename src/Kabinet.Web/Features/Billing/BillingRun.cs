@@ -1,0 +1,156 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Kabinet.Data.Connections;
+using Kabinet.Domain.Ledger;
+using Kabinet.Web.Hosting;
+
+namespace Kabinet.Web.Features.Billing;
+
+/// <summary>What a run did.</summary>
+public sealed record BillingReport(bool Busy, IReadOnlyList<DayReport> Days);
+
+/// <summary>One billed day: how many charges were new.</summary>
+public sealed record DayReport(DateOnly Day, long Charges, TimeSpan Elapsed);
+
+/// <summary>
+/// Charges every billing day up to a date that is not charged yet (M30), then blocks and unblocks
+/// by balance (M31). Safe to repeat (every charge has an idempotency key under a UNIQUE
+/// constraint, finished days are skipped) and safe with several instances (a job lease lets one
+/// run at a time; the keys would stop a double charge anyway).
+/// </summary>
+public sealed class BillingRun(Database database, OperatorClock clock, DayStart dayStart, ILogger<BillingRun> logger)
+{
+    /// <summary>Accounts charged per database transaction.</summary>
+    public const int BatchSize = 50_000;
+
+    private readonly string _holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>Charges every day after the last finished one up to and including <paramref name="upTo"/>.</summary>
+    public async Task<BillingReport> RunUpToAsync(DateOnly upTo, CancellationToken ct)
+    {
+        if (!await JobLease.TryAcquireAsync(database, "billing", _holder, clock.UtcNow, TimeSpan.FromMinutes(10), ct))
+        {
+            return new BillingReport(true, []);
+        }
+
+        try
+        {
+            var days = new List<DayReport>();
+            for (var day = await FirstUnbilledDayAsync(upTo, ct); day <= upTo; day = day.AddDays(1))
+            {
+                days.Add(await ChargeDayAsync(day, ct));
+            }
+
+            return new BillingReport(false, days);
+        }
+        finally
+        {
+            await JobLease.ReleaseAsync(database, "billing", _holder);
+        }
+    }
+
+    private async Task<DateOnly> FirstUnbilledDayAsync(DateOnly upTo, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var last = await connection.ExecuteScalarAsync<DateOnly?>("SELECT MAX(day) FROM billing_days WHERE finished_at IS NOT NULL");
+        // A database that was never billed starts on the day asked for; after that, nothing is skipped.
+        return last is { } d ? d.AddDays(1) : upTo;
+    }
+
+    private async Task<DayReport> ChargeDayAsync(DateOnly day, CancellationToken ct)
+    {
+        var started = clock.UtcNow;
+        var at = StartOf(day);
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO billing_days (day, started_at, charges) VALUES (@day, @started, 0) ON CONFLICT (day) DO NOTHING",
+                new { day, started });
+        }
+
+        await dayStart.ApplyAsync(day, at, ct);
+        long maxAccount;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            maxAccount = await connection.ExecuteScalarAsync<long?>("SELECT MAX(id) FROM accounts") ?? 0;
+        }
+
+        long charges = 0;
+        for (long from = 1; from <= maxAccount; from += BatchSize)
+        {
+            ct.ThrowIfCancellationRequested();
+            charges += await ChargeBatchAsync(day, at, from, from + BatchSize, ct);
+            await JobLease.TryAcquireAsync(database, "billing", _holder, clock.UtcNow, TimeSpan.FromMinutes(10), ct);
+        }
+
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            await connection.ExecuteAsync(
+                "UPDATE billing_days SET finished_at = @now, charges = charges + @charges WHERE day = @day",
+                new { now = clock.UtcNow, charges, day });
+        }
+
+        var elapsed = clock.UtcNow - started;
+        logger.LogInformation("Billed {Day}: {Charges} new charges in {Seconds:F1} s", day, charges, elapsed.TotalSeconds);
+        return new DayReport(day, charges, elapsed);
+    }
+
+    private async Task<long> ChargeBatchAsync(DateOnly day, DateTimeOffset at, long from, long to, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var tx = await Database.BeginWriteAsync(connection, ct);
+        var sqlite = database.Kind == DatabaseKind.Sqlite;
+        var args = new DynamicParameters(new
+        {
+            day,
+            dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            forDay = "за " + day.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture),
+            dom = day.Day,
+            days = DateTime.DaysInMonth(day.Year, day.Month),
+            from,
+            to,
+            at,
+            revenue = SystemLedgerAccounts.Revenue,
+            maxBefore = sqlite ? await connection.ExecuteScalarAsync<long?>("SELECT MAX(id) FROM ledger_transactions", transaction: tx) ?? 0 : 0,
+        });
+        await connection.ExecuteAsync(ChargeSql.CreateStage, transaction: tx);
+        await connection.ExecuteAsync(ChargeSql.StageTariffs, args, tx, commandTimeout: 600);
+        await connection.ExecuteAsync(ChargeSql.StageServices, args, tx, commandTimeout: 600);
+        await connection.ExecuteAsync(ChargeSql.StageFreezeFees, args, tx, commandTimeout: 600);
+        await connection.ExecuteAsync(sqlite ? ChargeSql.InsertTransactionsSqlite : ChargeSql.InsertTransactionsPostgres, args, tx, commandTimeout: 600);
+        await connection.ExecuteAsync(ChargeSql.PostEntries, args, tx, commandTimeout: 600);
+        var charged = await connection.ExecuteScalarAsync<long>(ChargeSql.CountNew, transaction: tx);
+        await UpdateStatusesAsync(connection, tx, from, to, at);
+        await tx.CommitAsync(ct);
+        return charged;
+    }
+
+    private static async Task UpdateStatusesAsync(DbConnection connection, DbTransaction tx, long from, long to, DateTimeOffset at)
+    {
+        var blocked = (await connection.QueryAsync<long>(
+            """
+            UPDATE accounts SET status = 2
+            WHERE id >= @from AND id < @to AND status = 1
+              AND threshold > (SELECT la.balance FROM ledger_accounts la WHERE la.id = accounts.ledger_account_id)
+            RETURNING id
+            """,
+            new { from, to }, tx)).ToList();
+        var unblocked = (await connection.QueryAsync<long>(
+            """
+            UPDATE accounts SET status = 1
+            WHERE id >= @from AND id < @to AND status = 2
+              AND threshold <= (SELECT la.balance FROM ledger_accounts la WHERE la.id = accounts.ledger_account_id)
+            RETURNING id
+            """,
+            new { from, to }, tx)).ToList();
+        await connection.ExecuteAsync(
+            "INSERT INTO account_events (account_id, kind, occurred_at, details) VALUES (@id, @kind, @at, 'billing')",
+            blocked.Select(id => new { id, kind = "blocked", at }).Concat(unblocked.Select(id => new { id, kind = "unblocked", at })),
+            tx);
+    }
+
+    /// <summary>Charges are dated at the start of their billing day in the operator's zone.</summary>
+    private DateTimeOffset StartOf(DateOnly day) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), clock.Zone), TimeSpan.Zero);
+}
