@@ -10,6 +10,7 @@ public abstract class LoginRateLimitTests(KabinetFactory factory)
     internal static readonly Dictionary<string, string?> Settings = new(StringComparer.Ordinal)
     {
         ["Kabinet:Login:PerIpPerMinute"] = "3",
+        ["Kabinet:Login:PerContractPer5Minutes"] = "4",
     };
 
     [Fact]
@@ -36,6 +37,52 @@ public abstract class LoginRateLimitTests(KabinetFactory factory)
         form.Content.Headers.ContentType?.MediaType.ShouldBe("text/html");
         html.ShouldContain("Слишком много запросов");
         form.Headers.TryGetValues("Set-Cookie", out var cookies).ShouldBeFalse(string.Join("; ", cookies ?? []));
+    }
+
+    [Fact]
+    public async Task Each_address_has_its_own_budget()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            var attempt = await TokenFromAsync("203.0.113.10", "100000000009", "wrong");
+            attempt.Status.ShouldBe(401, attempt.Body);
+        }
+
+        (await TokenFromAsync("203.0.113.10", Cabinet.DemoContract, Cabinet.DemoPassword)).Status.ShouldBe(429);
+        (await TokenFromAsync("203.0.113.11", Cabinet.DemoContract, Cabinet.DemoPassword)).Status.ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task Guesses_at_one_contract_from_many_addresses_hit_the_per_contract_limit()
+    {
+        const string contract = "100000000008";
+        const string password = "right-password-8";
+        await factory.SetPasswordAsync(contract, password);
+
+        for (var i = 1; i <= 4; i++)
+        {
+            (await TokenFromAsync($"198.51.100.{i}", contract, "wrong")).Status.ShouldBe(401);
+        }
+
+        var refused = await TokenFromAsync("198.51.100.99", contract, password);
+        refused.Status.ShouldBe(429);
+        refused.Body.ShouldContain("\"code\":\"auth.too_many_attempts\"");
+        refused.Body.ShouldNotContain("Exception");
+
+        // Not a lockout: the contract row is untouched by the throttle, and other contracts log in.
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        (await Dapper.SqlMapper.ExecuteScalarAsync<string?>(connection, "SELECT locked_until FROM contracts WHERE number = @contract", new { contract })).ShouldBeNull();
+        (await TokenFromAsync("198.51.100.100", Cabinet.DemoContract, Cabinet.DemoPassword)).Status.ShouldBe(200);
+    }
+
+    /// <summary>POSTs a token request as if from the given client address.</summary>
+    private async Task<(int Status, string Body)> TokenFromAsync(string ip, string contract, string password)
+    {
+        var address = IPAddress.Parse(ip);
+        using var client = new HttpClient(factory.Server.CreateHandler(http => http.Connection.RemoteIpAddress = address)) { BaseAddress = factory.Server.BaseAddress };
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { contract, password });
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }
 
