@@ -79,8 +79,15 @@ public sealed class LedgerTransactionTests
     {
         Create([new LedgerEntry(1, new Money(long.MaxValue)), new LedgerEntry(2, new Money(long.MaxValue))])
             .Error!.Code.ShouldBe("ledger.unbalanced");
-        Create([new LedgerEntry(1, new Money(long.MinValue)), new LedgerEntry(2, new Money(-1))])
+        Create([new LedgerEntry(1, new Money(long.MinValue + 1)), new LedgerEntry(2, new Money(-1))])
             .Error!.Code.ShouldBe("ledger.unbalanced");
+    }
+
+    [Fact]
+    public void An_entry_of_long_MinValue_is_refused_because_it_could_never_be_reversed()
+    {
+        Create([new LedgerEntry(1, new Money(long.MinValue)), new LedgerEntry(2, new Money(long.MaxValue)), new LedgerEntry(3, new Money(1))])
+            .Error!.Code.ShouldBe("ledger.amount_out_of_range");
     }
 
     [Fact]

@@ -5,6 +5,9 @@ using Kabinet.Data.Connections;
 using Kabinet.Web.Features.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Kabinet.Web.Tests.Infrastructure;
 
@@ -28,6 +31,8 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
             // Many tests log in from the same address; the throttle tests set their own limits.
             ["Kabinet:Login:PerIpPerMinute"] = "10000",
             ["Kabinet:Login:PerContractPer5Minutes"] = "10000",
+            // Tests bill explicitly (BillingRun) so their balances do not move underneath them.
+            ["Kabinet:Billing:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -37,6 +42,12 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
 
     /// <summary>JSON settings of the API, for reading responses.</summary>
     public static readonly JsonSerializerOptions Json = CreateJson();
+
+    /// <summary>
+    /// The app's clock. It starts at the real current time (demo history is seeded up to it) and
+    /// moves only when a test moves it.
+    /// </summary>
+    public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>The engine under test.</summary>
     public DatabaseKind Kind { get; }
@@ -98,6 +109,12 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
     }
 
     /// <inheritdoc />

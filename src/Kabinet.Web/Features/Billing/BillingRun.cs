@@ -107,6 +107,8 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
             dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             forDay = "за " + day.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture),
             dom = day.Day,
+            yesterday = day.AddDays(-1),
+            firstOfMonth = new DateOnly(day.Year, day.Month, 1),
             days = DateTime.DaysInMonth(day.Year, day.Month),
             from,
             to,

@@ -22,9 +22,10 @@ internal static class ChargeSql
     // first (fee % days) days, so the days of any month add up to the fee exactly.
     private const string DailyPart = "(f.fee / @days + CASE WHEN @dom <= f.fee % @days THEN 1 ELSE 0 END)";
 
-    // Monthly in advance: the whole fee on the 1st, the rest of the month on a mid-month start.
+    // Monthly in advance: the whole fee on the 1st, the rest of the month on a mid-month start or
+    // on the first day after a freeze that swallowed the month's charge day (ChargeSchedule's rule).
     private const string MonthlyPart = """
-        CASE WHEN f.since IS NOT NULL AND f.since = @day AND @dom > 1
+        CASE WHEN ((f.since IS NOT NULL AND f.since = @day) OR f.resumed = 1) AND @dom > 1
                  THEN (@days - @dom + 1) * (f.fee / @days)
                       + CASE WHEN f.fee % @days >= @dom THEN f.fee % @days - @dom + 1 ELSE 0 END
              WHEN @dom = 1 AND (f.since IS NULL OR f.since <= @day) THEN f.fee
@@ -38,7 +39,11 @@ internal static class ChargeSql
                CASE WHEN f.mode = 1 THEN {DailyPart} ELSE {MonthlyPart} END,
                '«' || f.name || '» ' || @forDay
         FROM (SELECT a.id, a.ledger_account_id, a.status, a.tariff_since AS since, t.monthly_fee AS fee,
-                     t.charge_mode AS mode, t.name_ru AS name
+                     t.charge_mode AS mode, t.name_ru AS name,
+                     CASE WHEN EXISTS (SELECT 1 FROM freezes z WHERE z.account_id = a.id AND z.status IN (1, 2)
+                       AND z.ends_on = @yesterday
+                       AND z.starts_on <= CASE WHEN a.tariff_since > @firstOfMonth THEN a.tariff_since ELSE @firstOfMonth END)
+                     THEN 1 ELSE 0 END AS resumed
               FROM accounts a JOIN tariffs t ON t.id = a.tariff_id
               WHERE a.id >= @from AND a.id < @to) f
         WHERE (f.mode = 1 AND f.status = 1) OR (f.mode = 2 AND f.status IN (1, 2))
@@ -51,7 +56,11 @@ internal static class ChargeSql
                CASE WHEN f.mode = 1 THEN {DailyPart} ELSE {MonthlyPart} END,
                '«' || f.name || '» ' || @forDay
         FROM (SELECT a.id, a.ledger_account_id, e.id AS service_id, e.price AS fee, e.charge_mode AS mode,
-                     e.name_ru AS name, s.active_from AS since
+                     e.name_ru AS name, s.active_from AS since,
+                     CASE WHEN e.charged_while_frozen = FALSE AND EXISTS (SELECT 1 FROM freezes z WHERE z.account_id = a.id AND z.status IN (1, 2)
+                       AND z.ends_on = @yesterday
+                       AND z.starts_on <= CASE WHEN s.active_from > @firstOfMonth THEN s.active_from ELSE @firstOfMonth END)
+                     THEN 1 ELSE 0 END AS resumed
               FROM account_services s
               JOIN accounts a ON a.id = s.account_id
               JOIN extra_services e ON e.id = s.service_id

@@ -41,9 +41,39 @@ public sealed class Texts
     /// <summary>Picks the Russian or English form of a name stored in both.</summary>
     public static string Pick(string ru, string en) => IsEnglish ? en : ru;
 
+    /// <summary>Every feature's table; a feature with words of its own adds its table here.</summary>
+    internal static readonly TextTable[] Tables =
+    [
+        new(TextsRu.All, TextsEn.All),
+    ];
+
+    private static readonly Dictionary<string, string> AllRu = Merge(t => t.Ru);
+    private static readonly Dictionary<string, string> AllEn = Merge(t => t.En);
+
     internal static string Get(string key, CultureInfo culture)
     {
-        var table = culture.TwoLetterISOLanguageName == "en" ? TextsEn.All : TextsRu.All;
+        var table = culture.TwoLetterISOLanguageName == "en" ? AllEn : AllRu;
         return table.TryGetValue(key, out var text) ? text : key;
+    }
+
+    /// <summary>All keys of a language, for the test that both languages say everything.</summary>
+    internal static IReadOnlyDictionary<string, string> All(bool english) => english ? AllEn : AllRu;
+
+    private static Dictionary<string, string> Merge(Func<TextTable, IReadOnlyDictionary<string, string>> pick)
+    {
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var table in Tables)
+        {
+            foreach (var (key, value) in pick(table))
+            {
+                // Two features claiming one key is a bug to find at start-up, not a silent override.
+                if (!merged.TryAdd(key, value))
+                {
+                    throw new InvalidOperationException($"The text key '{key}' is defined twice.");
+                }
+            }
+        }
+
+        return merged;
     }
 }
