@@ -41,6 +41,9 @@ public static class TypeHandlers
     public static object Day(DatabaseKind kind, DateOnly day) =>
         kind == DatabaseKind.Sqlite ? day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : day;
 
+    /// <summary>Reads a day column from either engine (raw ADO.NET, outside Dapper).</summary>
+    public static DateOnly ReadDay(object value) => DayHandler.ParseValue(value);
+
     /// <summary>Reads an instant column from either engine (raw ADO.NET, outside Dapper).</summary>
     public static DateTimeOffset ReadInstant(object value) => InstantHandler.ParseValue(value);
 
@@ -85,7 +88,9 @@ public static class TypeHandlers
             }
         }
 
-        public override DateOnly Parse(object value) => value switch
+        public override DateOnly Parse(object value) => ParseValue(value);
+
+        public static DateOnly ParseValue(object value) => value switch
         {
             DateOnly d => d,
             DateTime dt => DateOnly.FromDateTime(dt),

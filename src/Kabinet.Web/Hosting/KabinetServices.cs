@@ -3,6 +3,7 @@ using Kabinet.Web.Features.Api;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Billing;
 using Kabinet.Web.Features.Ledger;
+using Kabinet.Web.Features.PromisedPayment;
 using Kabinet.Web.Features.Dashboard;
 using Kabinet.Web.Features.Demo;
 using Kabinet.Web.Features.Errors;
@@ -45,6 +46,9 @@ public static class KabinetServices
         services.AddSingleton<DayStart>();
         services.AddSingleton<BillingRun>();
         services.AddSingleton<LedgerVerifier>();
+        services.AddSingleton<BillingRulesStore>();
+        services.AddSingleton<AccountChoice>();
+        services.AddSingleton<PromisedPayments>();
         services.AddHostedService<BillingJob>();
 
         services.AddDataProtection().SetApplicationName("Kabinet");

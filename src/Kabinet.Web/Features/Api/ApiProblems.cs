@@ -14,14 +14,15 @@ public sealed class ApiProblems(Texts texts)
     public ProblemHttpResult For(Error error, int status)
     {
         ArgumentNullException.ThrowIfNull(error);
+        var message = texts.Error(error);
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
         if (error.Field is not null)
         {
-            extensions["errors"] = new Dictionary<string, string[]> { [error.Field] = [texts["error." + error.Code]] };
+            extensions["errors"] = new Dictionary<string, string[]> { [error.Field] = [message] };
         }
 
         return TypedResults.Problem(
-            detail: texts["error." + error.Code],
+            detail: message,
             statusCode: status,
             title: Title(status),
             extensions: extensions);
@@ -39,6 +40,7 @@ public sealed class ApiProblems(Texts texts)
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
         429 => "Too Many Requests",

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Kabinet.Domain.Money;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Dashboard;
+using Kabinet.Web.Features.PromisedPayment;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 
@@ -62,6 +63,7 @@ public static class ApiSetup
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
         api.MapToken();
         api.MapMe();
+        api.MapPromisedPayment();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }
 }

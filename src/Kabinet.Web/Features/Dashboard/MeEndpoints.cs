@@ -23,7 +23,27 @@ public sealed record AccountResponse(
     Money Threshold,
     TariffResponse? Tariff,
     IReadOnlyList<ServiceResponse> Services,
+    ForecastResponse Forecast,
+    PromisedPaymentSummary? PromisedPayment,
+    PendingTariffChangeSummary? PendingTariffChange,
+    FreezeSummary? Freeze,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<OperationResponse>? LastOperations = null);
+
+/// <summary>
+/// How long the money lasts (M5), from the charges actually scheduled: days_left and enough_until
+/// are null when nothing would ever block the account.
+/// </summary>
+public sealed record ForecastResponse(
+    int? DaysLeft, DateOnly? EnoughUntil, DateOnly? BlockOn, DateOnly? NextChargeOn, Money NextChargeAmount, Money RecommendedPayment);
+
+/// <summary>An open promised payment on the dashboard.</summary>
+public sealed record PromisedPaymentSummary(Money Amount, Money Outstanding, DateOnly DueOn);
+
+/// <summary>A tariff change waiting for its day.</summary>
+public sealed record PendingTariffChangeSummary(string Name, Money MonthlyFee, DateOnly EffectiveOn);
+
+/// <summary>A planned or running freeze.</summary>
+public sealed record FreezeSummary(DateOnly Start, DateOnly End);
 
 /// <summary>A tariff in the API; names in both languages.</summary>
 public sealed record TariffResponse(long Id, string Name, string NameRu, string NameEn, Money MonthlyFee, int? DownKbps, int? UpKbps);
@@ -87,5 +107,10 @@ public static class MeEndpoints
         a.Threshold,
         a.Tariff is { } t ? new TariffResponse(t.Id, Localization.Texts.Pick(t.NameRu, t.NameEn), t.NameRu, t.NameEn, t.MonthlyFee, t.DownKbps, t.UpKbps) : null,
         a.Services.Select(s => new ServiceResponse(s.Id, Localization.Texts.Pick(s.NameRu, s.NameEn), s.Kind, s.Price)).ToList(),
+        new ForecastResponse(
+            a.Forecast.DaysLeft, a.Forecast.EnoughUntil, a.Forecast.BlockOn, a.Forecast.NextChargeOn, a.Forecast.NextChargeAmount, a.Forecast.RecommendedPayment),
+        a.Promised is { } p ? new PromisedPaymentSummary(p.Amount, p.Outstanding, p.DueOn) : null,
+        a.PendingChange is { } c ? new PendingTariffChangeSummary(Localization.Texts.Pick(c.NameRu, c.NameEn), c.MonthlyFee, c.EffectiveOn) : null,
+        a.Freeze is { } f ? new FreezeSummary(f.Start, f.End) : null,
         operations?.Select(o => new OperationResponse(o.Id, o.Kind, o.At, o.Description, o.Amount)).ToList());
 }

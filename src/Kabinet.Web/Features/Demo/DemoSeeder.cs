@@ -205,7 +205,7 @@ public sealed class DemoSeeder(
             INSERT INTO accounts (contract_id, number, title, ledger_account_id, tariff_id, tariff_since, status, threshold, created_at)
             VALUES (@contractId, @number, @title, @ledgerId, @tariffId, @start, @status, 0, @now) RETURNING id
             """,
-            new { contractId, number, title = plan.Title, ledgerId, tariffId = tariff.Id, start = today.AddDays(-HistoryDays), status = (int)AccountStatus.Active, now }, tx);
+            new { contractId, number, title = plan.Title, ledgerId, tariffId = tariff.Id, start = today.AddDays(-HistoryDays), status = (int)AccountStatus.Active, now = At(today.AddDays(-HistoryDays), 9) }, tx);
         var start = today.AddDays(-HistoryDays);
         foreach (var code in plan.Services)
         {

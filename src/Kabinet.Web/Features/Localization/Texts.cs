@@ -32,6 +32,16 @@ public sealed class Texts
         return text;
     }
 
+    /// <summary>
+    /// The message for an expected failure: the text of "error." + its code, with the error's
+    /// arguments filled into their {placeholders}.
+    /// </summary>
+    public string Error(Kabinet.Domain.Common.Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return Format("error." + error.Code, (error.Args ?? new Dictionary<string, string>()).Select(a => (a.Key, (object)a.Value)).ToArray());
+    }
+
     /// <summary>True when the current language is English.</summary>
     public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 
@@ -45,6 +55,7 @@ public sealed class Texts
     internal static readonly TextTable[] Tables =
     [
         new(TextsRu.All, TextsEn.All),
+        PromisedPayment.PromisedPaymentTexts.Table,
     ];
 
     private static readonly Dictionary<string, string> AllRu = Merge(t => t.Ru);

@@ -19,6 +19,9 @@ public sealed class Display(OperatorClock clock)
     public string Day(DateTimeOffset instant) =>
         clock.ToLocal(instant).ToString("d", CultureInfo.CurrentCulture);
 
+    /// <summary>A billing day: "22.11.2026".</summary>
+    public static string Date(DateOnly day) => day.ToString("d", CultureInfo.CurrentCulture);
+
     /// <summary>Machine-readable time for &lt;time datetime&gt;.</summary>
     public static string Iso(DateTimeOffset instant) => instant.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
