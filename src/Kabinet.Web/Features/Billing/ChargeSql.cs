@@ -46,7 +46,9 @@ internal static class ChargeSql
                      THEN 1 ELSE 0 END AS resumed
               FROM accounts a JOIN tariffs t ON t.id = a.tariff_id
               WHERE a.id >= @from AND a.id < @to) f
-        WHERE (f.mode = 1 AND f.status = 1) OR (f.mode = 2 AND f.status IN (1, 2))
+        WHERE ((f.mode = 1 AND f.status = 1) OR (f.mode = 2 AND f.status IN (1, 2)))
+          -- Nothing before the tariff starts (a catch-up run bills days before a new account's start).
+          AND (f.since IS NULL OR f.since <= @day)
         """;
 
     /// <summary>Monthly extra services; while frozen only those the operator keeps charging.</summary>
