@@ -40,6 +40,7 @@ public static class KabinetServices
         services.AddSingleton<StaffAccounts>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<DashboardQuery>();
+        Features.Tariffs.TariffEndpoints.AddTariffs(services);
         services.AddSingleton<Texts>();
         services.AddSingleton<Display>();
         services.AddHostedService<DatabaseStartup>();

@@ -63,6 +63,7 @@ public static class ApiSetup
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
         api.MapToken();
         api.MapMe();
+        Tariffs.TariffEndpoints.MapTariffs(api);
         api.MapPromisedPayment();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }

@@ -55,6 +55,7 @@ public sealed class Texts
     internal static readonly TextTable[] Tables =
     [
         new(TextsRu.All, TextsEn.All),
+        Tariffs.TariffTexts.Table,
         PromisedPayment.PromisedPaymentTexts.Table,
     ];
 

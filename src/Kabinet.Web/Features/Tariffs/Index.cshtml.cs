@@ -1,0 +1,41 @@
+using Kabinet.Web.Features.Auth;
+using Kabinet.Web.Features.Localization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Kabinet.Web.Features.Tariffs;
+
+/// <summary>The tariff catalogue (M11) for the selected account, with its pending change.</summary>
+[Authorize(Policy = SubscriberClaims.CabinetPolicy)]
+public sealed class IndexModel(TariffChanges tariffs, Texts texts) : PageModel
+{
+    /// <summary>The catalogue for the selected account.</summary>
+    public TariffCatalogue Catalogue { get; private set; } = null!;
+
+    /// <summary>A confirmation to show ("changed" or "cancelled").</summary>
+    public string? Done { get; private set; }
+
+    /// <summary>Why the pending change could not be cancelled.</summary>
+    public string? CancelError { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(long? account, string? done, CancellationToken ct)
+    {
+        Catalogue = await tariffs.CatalogueAsync(User.ContractId(), account, ct);
+        Done = done is "changed" or "cancelled" ? done : null;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync([FromForm] long account, CancellationToken ct)
+    {
+        var result = await tariffs.CancelAsync(User.ContractId(), account, ct);
+        if (result is { IsSuccess: true })
+        {
+            return LocalRedirect($"/tariffs?account={account}&done=cancelled");
+        }
+
+        Catalogue = await tariffs.CatalogueAsync(User.ContractId(), account, ct);
+        CancelError = result is { } failed ? texts["error." + failed.Error!.Code] : null;
+        return Page();
+    }
+}
