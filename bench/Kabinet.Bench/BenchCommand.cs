@@ -4,16 +4,16 @@ namespace Kabinet.Bench;
 
 /// <summary>
 /// Benchmarks that print figures and ratios against a baseline measured in the same run.
-/// <code>dotnet run -c Release --project bench/Kabinet.Bench -- dashboard [--db sqlite|postgres|both]
+/// <code>dotnet run -c Release --project bench/Kabinet.Bench -- dashboard|billing [--db sqlite|postgres|both]
 ///   [--subscribers 1000000] [--users 400] [--connections 64] [--seconds 30]</code>
 /// </summary>
 internal static class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] is not "dashboard")
+        if (args.Length == 0 || args[0] is not ("dashboard" or "billing"))
         {
-            Console.Error.WriteLine("usage: dashboard [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR]");
+            Console.Error.WriteLine("usage: dashboard|billing [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR]");
             return 2;
         }
 
@@ -31,7 +31,14 @@ internal static class BenchCommand
             Seconds = int.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture),
             WorkDirectory = Option(args, "--work", Path.Combine(Path.GetTempPath(), "kabinet-bench")),
         };
-        await new DashboardBench(options).RunAsync();
+        if (args[0] == "billing")
+        {
+            await new BillingBench(options).RunAsync();
+        }
+        else
+        {
+            await new DashboardBench(options).RunAsync();
+        }
         return 0;
     }
 

@@ -26,30 +26,19 @@ internal sealed class DashboardBench(DashboardBenchOptions options)
         {
             if (db == "sqlite")
             {
-                var path = Path.Combine(options.WorkDirectory, $"sqlite-{options.Subscribers}.db");
-                var env = Environment("sqlite", $"Data Source={path}");
-                if (!File.Exists(path + ".seeded"))
-                {
-                    foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-                    {
-                        File.Delete(file);
-                    }
-
-                    report.Add(await SeedAsync("SQLite", env));
-                    await File.WriteAllTextAsync(path + ".seeded", "ok");
-                }
-
-                report.AddRange(await MeasureAsync("SQLite", env, new Database(DatabaseKind.Sqlite, $"Data Source={path}"),
+                var bench = await BenchDatabases.SqliteAsync(options.WorkDirectory, options.Subscribers, fresh: false);
+                AddSeed(report, bench);
+                var path = bench.ConnectionString["Data Source=".Length..];
+                report.AddRange(await MeasureAsync(bench.Name, bench.Environment, new Database(DatabaseKind.Sqlite, bench.ConnectionString),
                     () => new SqliteConnection($"Data Source={path};Pooling=true")));
             }
             else
             {
                 await using var postgres = await PostgresServer.StartAsync();
-                var connectionString = await postgres.CreateDatabaseAsync("kabinet_bench");
-                var env = Environment("postgres", connectionString);
-                report.Add(await SeedAsync("PostgreSQL", env));
-                using var source = NpgsqlDataSource.Create(connectionString);
-                report.AddRange(await MeasureAsync("PostgreSQL", env, new Database(DatabaseKind.Postgres, connectionString), source.CreateConnection));
+                var bench = await BenchDatabases.PostgresAsync(postgres, options.Subscribers);
+                AddSeed(report, bench);
+                using var source = NpgsqlDataSource.Create(bench.ConnectionString);
+                report.AddRange(await MeasureAsync(bench.Name, bench.Environment, new Database(DatabaseKind.Postgres, bench.ConnectionString), source.CreateConnection));
             }
         }
 
@@ -68,23 +57,12 @@ internal sealed class DashboardBench(DashboardBenchOptions options)
         }
     }
 
-    private static Dictionary<string, string> Environment(string database, string connectionString) => new()
+    private static void AddSeed(List<string> report, BenchDatabase bench)
     {
-        ["Kabinet__Database"] = database,
-        ["ConnectionStrings__Kabinet"] = connectionString,
-        ["Kabinet__Demo"] = "true",
-        ["Kabinet__Login__PerIpPerMinute"] = "1000000",
-        ["Kabinet__Login__PerContractPer5Minutes"] = "1000000",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-    };
-
-    private async Task<string> SeedAsync(string name, Dictionary<string, string> env)
-    {
-        Console.WriteLine($"Seeding {options.Subscribers:N0} subscribers on {name}...");
-        var watch = Stopwatch.StartNew();
-        await KabinetProcess.RunVerbAsync(env, "seed-demo", "--subscribers", options.Subscribers.ToString(CultureInfo.InvariantCulture));
-        return $"seed-demo --subscribers {options.Subscribers} on {name}: {watch.Elapsed.TotalSeconds:F1} s (including the demo provider and migrations)";
+        if (bench.SeedReport is not null)
+        {
+            report.Add(bench.SeedReport);
+        }
     }
 
     private async Task<List<string>> MeasureAsync(string name, Dictionary<string, string> env, Database database, Func<DbConnection> rawConnection)

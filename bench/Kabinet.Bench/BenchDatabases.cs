@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using Kabinet.Web.Tests.Infrastructure;
+
+namespace Kabinet.Bench;
+
+/// <summary>A seeded database for a benchmark, with the environment that points Kabinet at it.</summary>
+internal sealed record BenchDatabase(string Name, Dictionary<string, string> Environment, string ConnectionString, string? SeedReport);
+
+/// <summary>
+/// Seeds databases with N load-test subscribers through Kabinet's own <c>seed-demo</c> verb. The
+/// SQLite file is kept between runs (seeding a million takes a minute); the PostgreSQL server is the
+/// private one the tests use, started for the run.
+/// </summary>
+internal static class BenchDatabases
+{
+    public static async Task<BenchDatabase> SqliteAsync(string workDirectory, int subscribers, bool fresh)
+    {
+        var seeded = Path.Combine(workDirectory, $"sqlite-{subscribers}.db");
+        string? report = null;
+        if (!File.Exists(seeded + ".seeded"))
+        {
+            Delete(seeded);
+            report = await SeedAsync("SQLite", Environment("sqlite", $"Data Source={seeded}"), subscribers);
+            await File.WriteAllTextAsync(seeded + ".seeded", "ok");
+        }
+
+        var path = seeded;
+        if (fresh)
+        {
+            // A benchmark that writes (billing) works on a copy, so every run starts the same.
+            path = Path.Combine(workDirectory, $"sqlite-{subscribers}-work.db");
+            Delete(path);
+            File.Copy(seeded, path);
+        }
+
+        var connectionString = $"Data Source={path}";
+        return new BenchDatabase("SQLite", Environment("sqlite", connectionString), connectionString, report);
+    }
+
+    public static async Task<BenchDatabase> PostgresAsync(PostgresServer server, int subscribers)
+    {
+        var connectionString = await server.CreateDatabaseAsync("kabinet_bench_" + Guid.NewGuid().ToString("N")[..8]);
+        var env = Environment("postgres", connectionString);
+        var report = await SeedAsync("PostgreSQL", env, subscribers);
+        return new BenchDatabase("PostgreSQL", env, connectionString, report);
+    }
+
+    public static Dictionary<string, string> Environment(string database, string connectionString) => new()
+    {
+        ["Kabinet__Database"] = database,
+        ["ConnectionStrings__Kabinet"] = connectionString,
+        ["Kabinet__Demo"] = "true",
+        ["Kabinet__Billing__Enabled"] = "false",
+        ["Kabinet__Login__PerIpPerMinute"] = "1000000",
+        ["Kabinet__Login__PerContractPer5Minutes"] = "1000000",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+    };
+
+    private static async Task<string> SeedAsync(string name, Dictionary<string, string> env, int subscribers)
+    {
+        Console.WriteLine($"Seeding {subscribers:N0} subscribers on {name}...");
+        var watch = Stopwatch.StartNew();
+        await KabinetProcess.RunVerbAsync(env, "seed-demo", "--subscribers", subscribers.ToString(CultureInfo.InvariantCulture));
+        return $"seed-demo --subscribers {subscribers} on {name}: {watch.Elapsed.TotalSeconds:F1} s (including the demo provider and migrations)";
+    }
+
+    private static void Delete(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}
