@@ -41,6 +41,7 @@ public static class KabinetServices
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<DashboardQuery>();
         Features.Tariffs.TariffEndpoints.AddTariffs(services);
+        Features.Services.ServiceEndpoints.AddExtraServices(services);
         services.AddSingleton<Texts>();
         services.AddSingleton<Display>();
         services.AddHostedService<DatabaseStartup>();

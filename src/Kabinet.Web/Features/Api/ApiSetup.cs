@@ -64,6 +64,7 @@ public static class ApiSetup
         api.MapToken();
         api.MapMe();
         Tariffs.TariffEndpoints.MapTariffs(api);
+        Services.ServiceEndpoints.MapExtraServices(api);
         api.MapPromisedPayment();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }

@@ -56,6 +56,7 @@ public sealed class Texts
     [
         new(TextsRu.All, TextsEn.All),
         Tariffs.TariffTexts.Table,
+        Services.ServiceTexts.Table,
         PromisedPayment.PromisedPaymentTexts.Table,
     ];
 
