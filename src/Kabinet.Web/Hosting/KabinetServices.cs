@@ -42,6 +42,7 @@ public static class KabinetServices
         services.AddSingleton<DashboardQuery>();
         Features.Tariffs.TariffEndpoints.AddTariffs(services);
         Features.Services.ServiceEndpoints.AddExtraServices(services);
+        Features.Freeze.FreezeEndpoints.AddFreeze(services);
         services.AddSingleton<Texts>();
         services.AddSingleton<Display>();
         services.AddHostedService<DatabaseStartup>();

@@ -65,6 +65,7 @@ public static class ApiSetup
         api.MapMe();
         Tariffs.TariffEndpoints.MapTariffs(api);
         Services.ServiceEndpoints.MapExtraServices(api);
+        Freeze.FreezeEndpoints.MapFreeze(api);
         api.MapPromisedPayment();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }

@@ -57,6 +57,7 @@ public sealed class Texts
         new(TextsRu.All, TextsEn.All),
         Tariffs.TariffTexts.Table,
         Services.ServiceTexts.Table,
+        Freeze.FreezeTexts.Table,
         PromisedPayment.PromisedPaymentTexts.Table,
     ];
 

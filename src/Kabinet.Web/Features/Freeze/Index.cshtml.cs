@@ -1,0 +1,111 @@
+using Kabinet.Domain.Billing;
+using Kabinet.Domain.Common;
+using Kabinet.Web.Features.Auth;
+using Kabinet.Web.Features.Localization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Kabinet.Web.Features.Freeze;
+
+/// <summary>Voluntary freeze (M13): rules, use, dates with a quote before confirming, ending early.</summary>
+[Authorize(Policy = SubscriberClaims.CabinetPolicy)]
+public sealed class IndexModel(Freezes freezes, Texts texts) : PageModel
+{
+    /// <summary>Rules, use and the open freeze of the selected account.</summary>
+    public FreezeOverview Overview { get; private set; } = null!;
+
+    /// <summary>The dates as typed.</summary>
+    public string? Start { get; private set; }
+
+    /// <summary>The dates as typed.</summary>
+    public string? End { get; private set; }
+
+    /// <summary>The quote for the typed dates.</summary>
+    public FreezeQuote? Quote { get; private set; }
+
+    /// <summary>An error next to the first day.</summary>
+    public string? StartError { get; private set; }
+
+    /// <summary>An error next to the last day.</summary>
+    public string? EndError { get; private set; }
+
+    /// <summary>An error about the whole request.</summary>
+    public string? FormError { get; private set; }
+
+    /// <summary>"booked", "cancelled" or "ended" after a success.</summary>
+    public string? Done { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(long? account, string? start, string? end, string? done, CancellationToken ct)
+    {
+        Overview = await freezes.OverviewAsync(User.ContractId(), account, ct);
+        Done = done is "booked" or "cancelled" or "ended" ? done : null;
+        (Start, End) = (start, end);
+        if (Overview.Selected is { } selected && (start is not null || end is not null) && Overview.Current is null)
+        {
+            var result = await freezes.QuoteAsync(User.ContractId(), selected.Id, start, end, ct);
+            if (result is { IsSuccess: true } ok)
+            {
+                Quote = ok.Value;
+            }
+            else if (result is { } failed)
+            {
+                Show(failed.Error!);
+            }
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync([FromForm] long account, [FromForm] string? start, [FromForm] string? end, CancellationToken ct)
+    {
+        var result = await freezes.ConfirmAsync(User.ContractId(), account, start, end, ct);
+        if (result is { IsSuccess: true })
+        {
+            return LocalRedirect($"/freeze?account={account}&done=booked");
+        }
+
+        Overview = await freezes.OverviewAsync(User.ContractId(), account, ct);
+        (Start, End) = (start, end);
+        if (result is { } failed)
+        {
+            Show(failed.Error!);
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEndAsync([FromForm] long account, CancellationToken ct)
+    {
+        var result = await freezes.EndAsync(User.ContractId(), account, ct);
+        if (result is { IsSuccess: true } ok)
+        {
+            return LocalRedirect($"/freeze?account={account}&done={ok.Value.Outcome}");
+        }
+
+        Overview = await freezes.OverviewAsync(User.ContractId(), account, ct);
+        if (result is { } failed)
+        {
+            FormError = FreezeTexts.Message(texts, failed.Error!);
+        }
+
+        return Page();
+    }
+
+    private void Show(Error error)
+    {
+        var message = FreezeTexts.Message(texts, error);
+        switch (error.Field)
+        {
+            case "start":
+                StartError = message;
+                break;
+            case "end":
+                EndError = message;
+                break;
+            default:
+                FormError = message;
+                break;
+        }
+    }
+}
