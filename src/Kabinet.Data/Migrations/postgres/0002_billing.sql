@@ -84,7 +84,8 @@ CREATE TABLE billing_rules (
     promised_max_amount BIGINT,
     promised_term_days INT NOT NULL DEFAULT 5,
     promised_min_interval_days INT NOT NULL DEFAULT 30,
-    promised_max_debt BIGINT NOT NULL DEFAULT 0,
+    -- A blocked account in debt up to 500 RUB may still take one: that is what it is for.
+    promised_max_debt BIGINT NOT NULL DEFAULT 50000,
     promised_min_account_age_days INT NOT NULL DEFAULT 30,
     freeze_min_days INT NOT NULL DEFAULT 7,
     freeze_max_days INT NOT NULL DEFAULT 90,

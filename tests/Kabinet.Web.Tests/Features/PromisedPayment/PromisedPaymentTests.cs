@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Kabinet.Data.Connections;
+using Kabinet.Domain.Ledger;
+using Kabinet.Domain.Money;
+using Kabinet.Web.Features.Billing;
+using Kabinet.Web.Features.Payments;
+using Kabinet.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kabinet.Web.Tests.Features.PromisedPayment;
+
+/// <summary>The promised payment (M9) over the API and the cabinet page, on both engines.</summary>
+public abstract class PromisedPaymentTests(KabinetFactory factory)
+{
+    private const string Password = "promised-test-1";
+
+    [Fact]
+    public async Task Taking_a_promised_payment_credits_the_account_and_records_it_in_the_ledger()
+    {
+        var (client, account) = await SubscriberAsync(2, balance: 100_00);
+        var before = await BalanceAsync(account);
+
+        using var response = await TakeAsync(client, account, "300.00");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(KabinetFactory.Json);
+        body.GetProperty("amount").GetString().ShouldBe("300.00");
+        body.GetProperty("outstanding").GetString().ShouldBe("300.00");
+        (await BalanceAsync(account)).ShouldBe(before + 300_00);
+        var me = await client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{account}", KabinetFactory.Json);
+        me.GetProperty("promised_payment").GetProperty("outstanding").GetString().ShouldBe("300.00");
+        me.GetProperty("last_operations")[0].GetProperty("kind").GetString().ShouldBe("promised_payment");
+        (await ScalarAsync("SELECT COUNT(*) FROM account_events WHERE account_id = @account AND kind = 'promised_taken'", new { account })).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("5", "promised.amount_invalid")]
+    [InlineData("-10.00", "promised.amount_invalid")]
+    [InlineData("0.00", "promised.amount_invalid")]
+    [InlineData("10.005", "promised.amount_invalid")]
+    [InlineData("abc", "promised.amount_invalid")]
+    [InlineData("99999.00", "promised.amount_over_limit")]
+    public async Task Bad_amount_is_refused_next_to_the_field_and_changes_nothing(string amount, string code)
+    {
+        var (client, account) = await SubscriberAsync(3, balance: 100_00);
+        var before = await BalanceAsync(account);
+
+        using var response = await TakeAsync(client, account, amount);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.Code().ShouldBe(code);
+        problem.GetProperty("errors").GetProperty("amount").GetArrayLength().ShouldBe(1);
+        (await BalanceAsync(account)).ShouldBe(before);
+        (await ScalarAsync("SELECT COUNT(*) FROM promised_payments WHERE account_id = @account", new { account })).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_second_one_while_the_first_is_open_is_refused_even_when_asked_at_once()
+    {
+        var (client, account) = await SubscriberAsync(4, balance: 100_00);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TakeAsync(client, account, "100.00")));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            (await refused.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Code().ShouldBe("promised.already_open");
+        }
+
+        (await ScalarAsync("SELECT COUNT(*) FROM promised_payments WHERE account_id = @account", new { account })).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_blocked_account_is_unblocked_at_once_and_the_next_payment_repays_the_credit()
+    {
+        var (client, account) = await SubscriberAsync(5, balance: -50_00);
+        (await StatusAsync(account)).ShouldBe(2);
+
+        (await TakeAsync(client, account, "300.00")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await StatusAsync(account)).ShouldBe(1);
+
+        // A payment of 100 repays 100 of the 300; one of 500 repays the rest and closes it.
+        await PayAsync(account, 100_00, "repay-test-1");
+        (await ScalarAsync("SELECT outstanding FROM promised_payments WHERE account_id = @account", new { account })).ShouldBe(200_00);
+        await PayAsync(account, 500_00, "repay-test-2");
+        (await ScalarAsync("SELECT status FROM promised_payments WHERE account_id = @account", new { account })).ShouldBe(2);
+        (await BalanceAsync(account)).ShouldBe(-50_00 + 100_00 + 500_00);
+        var events = (await QueryAsync<string>("SELECT kind FROM account_events WHERE account_id = @account ORDER BY id", new { account })).ToList();
+        events.ShouldContain("unblocked");
+    }
+
+    [Fact]
+    public async Task The_next_one_is_refused_until_the_interval_has_passed()
+    {
+        var (client, account) = await SubscriberAsync(6, balance: 100_00);
+        (await TakeAsync(client, account, "100.00")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await PayAsync(account, 200_00, "interval-test");
+
+        using var response = await TakeAsync(client, account, "100.00");
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        problem.Code().ShouldBe("promised.too_soon");
+        problem.Detail().ShouldContain(factory.Services.GetRequiredService<Kabinet.Web.Hosting.OperatorClock>().Today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Another_contracts_account_is_not_found()
+    {
+        var (client, _) = await SubscriberAsync(7, balance: 100_00);
+        var (_, foreign) = await SubscriberAsync(8, balance: 100_00);
+
+        (await client.GetAsync($"/api/v1/accounts/{foreign}/promised-payment")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await TakeAsync(client, foreign, "100.00")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await ScalarAsync("SELECT COUNT(*) FROM promised_payments WHERE account_id = @foreign", new { foreign })).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task The_page_takes_it_and_shows_it_open_with_its_due_date()
+    {
+        var (_, account) = await SubscriberAsync(9, balance: 100_00);
+        var browser = await factory.LoggedInBrowserAsync(Contract(9), Password);
+        var form = await browser.PageAsync($"/promised-payment?account={account}");
+        form.ShouldContain("Взять обещанный платёж");
+
+        using var posted = await browser.PostFormAsync("/promised-payment", Cabinet.TokenIn(form), ("account", account.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("amount", "1,5"));
+        var refused = await posted.ReadHtmlAsync();
+        refused.ShouldContain("aria-invalid=\"true\"");
+        refused.ShouldContain("Введите сумму в рублях");
+
+        using var taken = await browser.PostFormAsync("/promised-payment", Cabinet.TokenIn(refused), ("account", account.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("amount", "250.00"));
+        var html = await taken.ReadHtmlAsync();
+        html.ShouldContain("250,00");
+        html.ShouldContain("data-testid=\"promised-open\"");
+    }
+
+    private static string Contract(int n) => (100_000_000_000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A demo contract with a known password whose first account has the given balance.</summary>
+    private async Task<(HttpClient Client, long Account)> SubscriberAsync(int n, long balance)
+    {
+        var contract = Contract(n);
+        await factory.SetPasswordAsync(contract, Password);
+        var account = (await factory.AccountsOfAsync(contract))[0].Id;
+        var delta = balance - await BalanceAsync(account);
+        using (var database = factory.OpenDatabase())
+        {
+            await using var connection = await database.OpenAsync();
+            await using var tx = await Database.BeginWriteAsync(connection);
+            var ledger = await connection.ExecuteScalarAsync<long>("SELECT ledger_account_id FROM accounts WHERE id = @account", new { account }, tx);
+            if (delta != 0)
+            {
+                var (from, to) = delta > 0 ? (SystemLedgerAccounts.CashDesk, ledger) : (ledger, SystemLedgerAccounts.Revenue);
+                await Kabinet.Data.Ledger.LedgerWriter.PostAsync(connection, tx, LedgerTransaction.Transfer(
+                    $"test-adjust:{account}:{Guid.NewGuid():N}", TransactionKind.Adjustment, account, factory.Clock.GetUtcNow(), "test", from, to, new Money(Math.Abs(delta))).Value);
+            }
+
+            await AccountStatusWriter.ReevaluateAsync(connection, tx, account, factory.Clock.GetUtcNow());
+            await tx.CommitAsync();
+        }
+
+        return (await factory.ApiClientAsync(contract, Password), account);
+    }
+
+    private static Task<HttpResponseMessage> TakeAsync(HttpClient client, long account, string amount) =>
+        client.PostAsJsonAsync($"/api/v1/accounts/{account}/promised-payment", new { amount });
+
+    private async Task PayAsync(long account, long amount, string key)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        await using var tx = await Database.BeginWriteAsync(connection);
+        await PaymentPosting.PostAsync(connection, tx, account, new Money(amount), SystemLedgerAccounts.CashDesk, key, "test payment", factory.Clock.GetUtcNow());
+        await tx.CommitAsync();
+    }
+
+    private Task<long> BalanceAsync(long account) =>
+        ScalarAsync("SELECT la.balance FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id WHERE a.id = @account", new { account });
+
+    private Task<long> StatusAsync(long account) => ScalarAsync("SELECT status FROM accounts WHERE id = @account", new { account });
+
+    private async Task<long> ScalarAsync(string sql, object args)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+
+    private async Task<IEnumerable<T>> QueryAsync<T>(string sql, object args)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        return await connection.QueryAsync<T>(sql, args);
+    }
+}
+
+public sealed class SqlitePromisedPaymentTests(SqliteApp app) : PromisedPaymentTests(app.Factory), IClassFixture<SqliteApp>;
+
+[Collection("postgres")]
+public sealed class PostgresPromisedPaymentTests(PostgresApp app) : PromisedPaymentTests(app.Factory), IClassFixture<PostgresApp>;
