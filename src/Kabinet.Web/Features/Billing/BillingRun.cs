@@ -54,8 +54,15 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
     {
         await using var connection = await database.OpenAsync(ct);
         var last = await connection.ExecuteScalarAsync<DateOnly?>("SELECT MAX(day) FROM billing_days WHERE finished_at IS NOT NULL");
-        // A database that was never billed starts on the day asked for; after that, nothing is skipped.
-        return last is { } d ? d.AddDays(1) : upTo;
+        if (last is { } d)
+        {
+            return d.AddDays(1);
+        }
+
+        // A database that was never billed starts on the day asked for, unless its very first run
+        // died half-way: then that day is finished first and nothing after it is skipped.
+        var crashed = await connection.ExecuteScalarAsync<DateOnly?>("SELECT MIN(day) FROM billing_days");
+        return crashed is { } c && c < upTo ? c : upTo;
     }
 
     private async Task<DayReport> ChargeDayAsync(DateOnly day, CancellationToken ct)

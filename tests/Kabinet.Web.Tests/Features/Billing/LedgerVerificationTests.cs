@@ -1,0 +1,167 @@
+using System.Globalization;
+using Dapper;
+using Kabinet.Data.Connections;
+using Kabinet.Data.Ledger;
+using Kabinet.Domain.Catalog;
+using Kabinet.Domain.Ledger;
+using Kabinet.Domain.Money;
+using Kabinet.Web.Features.Billing;
+using Kabinet.Web.Features.Ledger;
+using Kabinet.Web.Hosting;
+using Kabinet.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kabinet.Web.Tests.Features.Billing;
+
+/// <summary>verify-ledger finds what is wrong with the journal, and the journal stays right under any operations (M29).</summary>
+public abstract class LedgerVerificationTests(PostgresFixture? postgres)
+{
+    [Fact]
+    public async Task Verify_ledger_is_clean_on_demo_data_before_and_after_billing_today()
+    {
+        await using var bed = await BillingBed.CreateAsync(postgres, demo: true);
+
+        var (code, output) = await bed.RunExecutableAsync("verify-ledger");
+        code.ShouldBe(0, output);
+        output.ShouldContain("The ledger is consistent.");
+
+        var today = bed.Factory.Services.GetRequiredService<OperatorClock>().Today;
+        var report = await bed.BillAsync(today);
+        report.Days.ShouldHaveSingleItem().Day.ShouldBe(today);
+        report.Days[0].Charges.ShouldBeGreaterThan(0);
+        (await Verifier(bed).VerifyAsync(CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Verify_ledger_names_a_cached_balance_that_differs_from_the_journal()
+    {
+        await using var bed = await BillingBed.CreateAsync(postgres, demo: true);
+        var id = await bed.ScalarAsync("SELECT MIN(ledger_account_id) FROM accounts");
+        var balance = await bed.BalanceAsync(id);
+        await bed.ExecuteAsync("UPDATE ledger_accounts SET balance = balance + 1 WHERE id = @id", new { id });
+
+        var (code, output) = await bed.RunExecutableAsync("verify-ledger");
+
+        code.ShouldBe(1, output);
+        output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"ledger account {id}: cached balance {balance + 1} but the journal sums to {balance}"));
+        output.ShouldContain("1 problem(s) found.");
+    }
+
+    [Fact]
+    public async Task Verify_ledger_names_an_unbalanced_transaction()
+    {
+        await using var bed = await BillingBed.CreateAsync(postgres, demo: true);
+        var ledgerAccount = await bed.ScalarAsync("SELECT MIN(ledger_account_id) FROM accounts");
+        long transaction;
+        await using (var connection = await bed.Database.OpenAsync())
+        {
+            // Written past the app, as a careless script would: one entry, and the cached balance kept in step.
+            transaction = await connection.ExecuteScalarAsync<long>(
+                "INSERT INTO ledger_transactions (idempotency_key, kind, account_id, occurred_at, description) VALUES ('lone', 3, NULL, @now, 'lone') RETURNING id",
+                new { now = bed.Factory.Clock.GetUtcNow() });
+            await connection.ExecuteAsync(
+                "INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount) VALUES (@transaction, @ledgerAccount, 500)",
+                new { transaction, ledgerAccount });
+            await connection.ExecuteAsync("UPDATE ledger_accounts SET balance = balance + 500 WHERE id = @ledgerAccount", new { ledgerAccount });
+        }
+
+        var problems = await Verifier(bed).VerifyAsync(CancellationToken.None);
+        problems.ShouldBe([$"transaction {transaction} does not sum to zero: 500 kopecks", $"transaction {transaction} has 1 entries"], ignoreOrder: true);
+
+        var (code, output) = await bed.RunExecutableAsync("verify-ledger");
+        code.ShouldBe(1, output);
+        output.ShouldContain($"transaction {transaction} does not sum to zero: 500 kopecks");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Journal_sums_to_zero_after_any_sequence_of_bills_payments_replays_and_reversals(int seed)
+    {
+        var random = new Random(seed);
+        await using var bed = await BillingBed.CreateAsync(postgres);
+        var accounts = new List<TestAccount>();
+        for (var n = 0; n < 6; n++)
+        {
+            var mode = n % 2 == 0 ? ChargeMode.Daily : ChargeMode.MonthlyInAdvance;
+            accounts.Add(await bed.AccountAsync(await bed.TariffAsync(random.NextInt64(1, 900_000), mode), new DateOnly(2028, 1, 1), random.NextInt64(-50_000, 200_000)));
+        }
+
+        var day = new DateOnly(2028, 1, 27);
+        await bed.BillAsync(day);
+        var payments = 0;
+        var log = new List<string>();
+        for (var step = 0; step < 40; step++)
+        {
+            var account = accounts[random.Next(accounts.Count)];
+            switch (random.Next(5))
+            {
+                case 0:
+                    day = day.AddDays(random.Next(1, 4));
+                    await bed.BillAsync(day);
+                    log.Add($"bill {day:yyyy-MM-dd}");
+                    break;
+                case 1:
+                    await bed.PayAsync(account, random.NextInt64(1, 300_000), string.Create(CultureInfo.InvariantCulture, $"pay:{++payments}"));
+                    log.Add($"pay {account.Id}");
+                    break;
+                case 2 when payments > 0:
+                    // A webhook delivered again: same key, nothing new.
+                    await bed.PayAsync(account, 1, string.Create(CultureInfo.InvariantCulture, $"pay:{random.Next(1, payments + 1)}"));
+                    log.Add("replay");
+                    break;
+                default:
+                    var reversed = await ReverseRandomAsync(bed, random);
+                    log.Add($"reverse {reversed}");
+                    break;
+            }
+
+            await AssertJournalBalancedAsync(bed, string.Join(", ", log));
+        }
+
+        (await Verifier(bed).VerifyAsync(CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    private static async Task AssertJournalBalancedAsync(BillingBed bed, string story)
+    {
+        (await bed.ScalarAsync("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries")).ShouldBe(0, story);
+        (await bed.ScalarAsync("SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts")).ShouldBe(0, story);
+        (await bed.ScalarAsync("SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id HAVING SUM(amount) <> 0) x")).ShouldBe(0, story);
+    }
+
+    // Reverses a random payment or charge (sometimes one already reversed: the key refuses the copy).
+    private static async Task<long?> ReverseRandomAsync(BillingBed bed, Random random)
+    {
+        await using var connection = await bed.Database.OpenAsync();
+        var candidates = (await connection.QueryAsync<long>("SELECT id FROM ledger_transactions WHERE kind IN (1, 2) ORDER BY id")).ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var id = candidates[random.Next(candidates.Count)];
+        var accountId = await connection.ExecuteScalarAsync<long?>("SELECT account_id FROM ledger_transactions WHERE id = @id", new { id });
+        var entries = (await connection.QueryAsync<(long LedgerAccountId, long Amount)>(
+            "SELECT ledger_account_id, amount FROM ledger_entries WHERE transaction_id = @id ORDER BY id", new { id }))
+            .Select(e => new LedgerEntry(e.LedgerAccountId, new Money(e.Amount))).ToArray();
+        var now = bed.Factory.Clock.GetUtcNow();
+        var original = LedgerTransaction.Create("original", TransactionKind.Adjustment, accountId, now, "original", entries).Value;
+        var reversal = original.Reverse(id, string.Create(CultureInfo.InvariantCulture, $"reverse:{id}"), now, "Сторно").Value;
+        await using var tx = await Database.BeginWriteAsync(connection);
+        await LedgerWriter.PostAsync(connection, tx, reversal);
+        if (accountId is { } account)
+        {
+            await AccountStatusWriter.ReevaluateAsync(connection, tx, account, now);
+        }
+
+        await tx.CommitAsync();
+        return id;
+    }
+
+    private static LedgerVerifier Verifier(BillingBed bed) => bed.Factory.Services.GetRequiredService<LedgerVerifier>();
+}
+
+public sealed class SqliteLedgerVerificationTests() : LedgerVerificationTests(null);
+
+[Collection("postgres")]
+public sealed class PostgresLedgerVerificationTests(PostgresFixture postgres) : LedgerVerificationTests(postgres);
