@@ -46,6 +46,9 @@ public sealed record ScheduledFreeze(DateOnly Start, DateOnly End, int FreeDays,
     public bool IsPaidDay(DateOnly day) => day <= End && day >= Start.AddDays(FreeDays);
 }
 
+/// <summary>A single known debit on one day, such as an unpaid promised payment withdrawn the day after it is due.</summary>
+public sealed record ScheduledOneOff(string Key, DateOnly Day, Money Amount);
+
 /// <summary>One charge on one day; the key names what it is for.</summary>
 /// <param name="Key">"tariff", "service:{id}" or "freeze".</param>
 /// <param name="Amount">A positive amount.</param>
@@ -75,18 +78,21 @@ public sealed class ChargeSchedule
     private readonly PendingTariffChange? _change;
     private readonly ScheduledService[] _services;
     private readonly ScheduledFreeze[] _freezes;
+    private readonly ScheduledOneOff[] _oneOffs;
 
     /// <summary>Builds the schedule; any part may be absent or empty.</summary>
     public ChargeSchedule(
         ScheduledTariff? tariff,
         PendingTariffChange? pendingChange = null,
         IEnumerable<ScheduledService>? services = null,
-        IEnumerable<ScheduledFreeze>? freezes = null)
+        IEnumerable<ScheduledFreeze>? freezes = null,
+        IEnumerable<ScheduledOneOff>? oneOffs = null)
     {
         _tariff = tariff;
         _change = pendingChange;
         _services = services?.ToArray() ?? [];
         _freezes = freezes?.ToArray() ?? [];
+        _oneOffs = oneOffs?.ToArray() ?? [];
     }
 
     /// <summary>The key of a service's charges: "service:{id}".</summary>
@@ -136,6 +142,14 @@ public sealed class ChargeSchedule
         if (fee.IsPositive)
         {
             charges.Add(new ScheduledCharge(FreezeKey, fee));
+        }
+
+        foreach (var o in _oneOffs)
+        {
+            if (o.Day == day && o.Amount.IsPositive)
+            {
+                charges.Add(new ScheduledCharge(o.Key, o.Amount));
+            }
         }
 
         return charges;

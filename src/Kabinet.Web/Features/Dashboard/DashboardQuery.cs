@@ -139,18 +139,20 @@ public sealed class DashboardQuery(Database database, OperatorClock clock)
                 pending,
                 freeze,
                 promised,
-                ForecastCalculator.Compute(balance, threshold, today, Schedule(tariff, accountServices, pending, freeze))));
+                ForecastCalculator.Compute(balance, threshold, today, Schedule(tariff, accountServices, pending, freeze, promised))));
             ledgerAccounts.Add(reader.GetInt64(13));
         }
 
         return (accounts, ledgerAccounts);
     }
 
-    private static ChargeSchedule Schedule(TariffView? tariff, List<ServiceView> services, PendingChangeView? pending, FreezeView? freeze) => new(
+    private static ChargeSchedule Schedule(TariffView? tariff, List<ServiceView> services, PendingChangeView? pending, FreezeView? freeze, PromisedView? promised) => new(
         tariff is null ? null : new ScheduledTariff(tariff.MonthlyFee, tariff.Mode, tariff.Since),
         pending is null ? null : new PendingTariffChange(pending.MonthlyFee, pending.Mode, pending.EffectiveOn),
         services.Select(s => new ScheduledService(s.Id, s.Price, s.Mode, s.ActiveFrom, s.ActiveTo, s.ChargedWhileFrozen)),
-        freeze is null ? null : [new ScheduledFreeze(freeze.Start, freeze.End, freeze.PaidFrom.DayNumber - freeze.Start.DayNumber, freeze.DailyFee)]);
+        freeze is null ? null : [new ScheduledFreeze(freeze.Start, freeze.End, freeze.PaidFrom.DayNumber - freeze.Start.DayNumber, freeze.DailyFee)],
+        // What is still owed on a promised payment is withdrawn the day after it is due.
+        promised is null ? null : [new ScheduledOneOff("promised", promised.DueOn.AddDays(1), promised.Outstanding)]);
 
     private async Task<ILookup<long, ServiceView>> ReadServicesAsync(ReadSession session, long contractId, DateOnly today, CancellationToken ct)
     {
