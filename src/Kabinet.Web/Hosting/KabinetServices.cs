@@ -43,6 +43,7 @@ public static class KabinetServices
         Features.Tariffs.TariffEndpoints.AddTariffs(services);
         Features.Services.ServiceEndpoints.AddExtraServices(services);
         Features.Freeze.FreezeEndpoints.AddFreeze(services);
+        Features.History.HistoryEndpoints.AddHistory(services);
         services.AddSingleton<Texts>();
         services.AddSingleton<Display>();
         services.AddHostedService<DatabaseStartup>();

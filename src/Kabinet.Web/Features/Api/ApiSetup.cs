@@ -66,6 +66,7 @@ public static class ApiSetup
         Tariffs.TariffEndpoints.MapTariffs(api);
         Services.ServiceEndpoints.MapExtraServices(api);
         Freeze.FreezeEndpoints.MapFreeze(api);
+        History.HistoryEndpoints.MapHistory(api);
         api.MapPromisedPayment();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }

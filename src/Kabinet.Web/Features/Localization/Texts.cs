@@ -59,6 +59,7 @@ public sealed class Texts
         Services.ServiceTexts.Table,
         Freeze.FreezeTexts.Table,
         PromisedPayment.PromisedPaymentTexts.Table,
+        History.HistoryTexts.Table,
     ];
 
     private static readonly Dictionary<string, string> AllRu = Merge(t => t.Ru);
