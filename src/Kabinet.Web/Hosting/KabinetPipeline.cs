@@ -3,6 +3,7 @@ using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Errors;
 using Kabinet.Web.Features.Health;
 using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Features.Payments;
 
 namespace Kabinet.Web.Hosting;
 
@@ -36,6 +37,7 @@ public static class KabinetPipeline
         app.MapCulture();
         app.MapLogout();
         app.MapKabinetApi();
+        app.MapPayments(app.Configuration.GetSection(KabinetOptions.Section).Get<KabinetOptions>() ?? new KabinetOptions());
         app.MapRazorPages();
     }
 }

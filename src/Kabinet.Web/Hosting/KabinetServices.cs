@@ -3,6 +3,7 @@ using Kabinet.Web.Features.Api;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Billing;
 using Kabinet.Web.Features.Ledger;
+using Kabinet.Web.Features.Payments;
 using Kabinet.Web.Features.PromisedPayment;
 using Kabinet.Web.Features.Dashboard;
 using Kabinet.Web.Features.Demo;
@@ -99,6 +100,7 @@ public static class KabinetServices
             // Cookie (the switcher) first, then the browser's Accept-Language; no query string.
             o.RequestCultureProviders = [new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider(), new Microsoft.AspNetCore.Localization.AcceptLanguageHeaderRequestCultureProvider()];
         });
+        services.AddPayments(builder.Configuration, options);
         services.AddKabinetApi();
         services.AddKabinetErrors();
         builder.WebHost.ConfigureKestrel(k =>

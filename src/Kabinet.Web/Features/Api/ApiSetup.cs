@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Kabinet.Domain.Money;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Dashboard;
+using Kabinet.Web.Features.Payments;
 using Kabinet.Web.Features.PromisedPayment;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
@@ -68,6 +69,7 @@ public static class ApiSetup
         Freeze.FreezeEndpoints.MapFreeze(api);
         History.HistoryEndpoints.MapHistory(api);
         api.MapPromisedPayment();
+        api.MapPayments();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }
 }

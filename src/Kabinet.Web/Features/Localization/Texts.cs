@@ -59,6 +59,8 @@ public sealed class Texts
         Services.ServiceTexts.Table,
         Freeze.FreezeTexts.Table,
         PromisedPayment.PromisedPaymentTexts.Table,
+        Payments.PaymentTexts.Table,
+        SandboxAcquirer.SandboxTexts.Table,
         History.HistoryTexts.Table,
     ];
 

@@ -1,0 +1,350 @@
+using System.Globalization;
+using Dapper;
+using Kabinet.Data.Connections;
+using Kabinet.Data.Ledger;
+using Kabinet.Domain.Common;
+using Kabinet.Domain.Ledger;
+using Kabinet.Domain.Money;
+using Kabinet.Web.Integrations;
+using Kabinet.Web.Integrations.YooKassa;
+using Microsoft.Extensions.Options;
+
+namespace Kabinet.Web.Features.Payments;
+
+/// <summary>Local state of an online payment.</summary>
+public enum PaymentStatus
+{
+    Pending = 1,
+    Succeeded = 2,
+    Canceled = 3,
+}
+
+/// <summary>How the payer pays.</summary>
+public enum PaymentMethod
+{
+    BankCard = 1,
+    Sbp = 2,
+    SavedCard = 3,
+}
+
+/// <summary>Where the payment was started.</summary>
+public enum PaymentSource
+{
+    Cabinet = 1,
+    Api = 2,
+    Public = 3,
+    Autopay = 4,
+}
+
+/// <summary>Limits on one online payment (<c>Kabinet:Payments</c>).</summary>
+public sealed class PaymentOptions
+{
+    /// <summary>The smallest payment, in roubles.</summary>
+    public decimal MinAmount { get; set; } = 10m;
+
+    /// <summary>The largest payment, in roubles.</summary>
+    public decimal MaxAmount { get; set; } = 15_000m;
+
+    /// <summary>The offer the payer accepts; its text is stored with a saved card's consent.</summary>
+    public string OfferUrl { get; set; } = "/offer";
+}
+
+/// <summary>A payment as Kabinet keeps it.</summary>
+public sealed class PaymentRecord
+{
+    public long Id { get; init; }
+
+    public string PublicId { get; init; } = "";
+
+    public long AccountId { get; init; }
+
+    public long ContractId { get; init; }
+
+    public long Amount { get; init; }
+
+    public int Method { get; init; }
+
+    public int Source { get; init; }
+
+    public string Gateway { get; init; } = "";
+
+    public string? GatewayPaymentId { get; init; }
+
+    public string IdempotenceKey { get; init; } = "";
+
+    public int Status { get; init; }
+
+    public string? FailureCode { get; init; }
+
+    public string? ConfirmationUrl { get; init; }
+
+    public bool SaveMethod { get; init; }
+
+    public string? ConsentText { get; init; }
+
+    public DateTimeOffset? ConsentAt { get; init; }
+
+    public long? LedgerTransactionId { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? SucceededAt { get; init; }
+}
+
+/// <summary>What starting a payment gives back: where to send the payer.</summary>
+public sealed record StartedPayment(string PublicId, string? ConfirmationUrl, PaymentStatus Status);
+
+/// <summary>What the payer asks for.</summary>
+public sealed record PaymentRequest(
+    long AccountId, string? AmountText, PaymentMethod Method, PaymentSource Source, string ReceiptContact,
+    string ReturnUrl, bool SaveMethod = false, string? ConsentText = null, string? SavedMethodId = null, long? AutopayRuleId = null,
+    string? IdempotenceKey = null);
+
+/// <summary>
+/// Online payments through the gateway (M6): starts them, and credits them exactly once when the
+/// gateway — never a notification's body, never the browser — says they succeeded. The ledger
+/// credit, the payment's status and the unblock commit in one database transaction; a UNIQUE
+/// (gateway, gateway payment id) and the journal key "payment:{gateway}:{id}" make a repeat a no-op.
+/// </summary>
+public sealed class OnlinePayments(
+    Database database, YooKassaClient gateway, IOptions<GatewayOptions> gatewayOptions, IOptions<PaymentOptions> limits,
+    TimeProvider time, ILogger<OnlinePayments> logger)
+{
+    private const string Columns = """
+        p.id AS Id, p.public_id AS PublicId, p.account_id AS AccountId, a.contract_id AS ContractId, p.amount AS Amount,
+        p.method AS Method, p.source AS Source, p.gateway AS Gateway, p.gateway_payment_id AS GatewayPaymentId,
+        p.idempotence_key AS IdempotenceKey, p.status AS Status, p.failure_code AS FailureCode, p.confirmation_url AS ConfirmationUrl,
+        p.save_method AS SaveMethod, p.consent_text AS ConsentText, p.consent_at AS ConsentAt,
+        p.ledger_transaction_id AS LedgerTransactionId, p.created_at AS CreatedAt, p.succeeded_at AS SucceededAt
+        """;
+
+    /// <summary>Checks an amount typed by the payer against the limits.</summary>
+    public Result<Money> ParseAmount(string? text)
+    {
+        if (!Money.TryParse(text?.Trim().Replace(',', '.'), out var amount) || !amount.IsPositive)
+        {
+            return new Error("payment.amount_invalid", "amount");
+        }
+
+        var min = new Money((long)(limits.Value.MinAmount * 100));
+        var max = new Money((long)(limits.Value.MaxAmount * 100));
+        if (amount < min || amount > max)
+        {
+            return new Error("payment.amount_out_of_range", "amount", new Dictionary<string, string> { ["min"] = min.ToString(), ["max"] = max.ToString() });
+        }
+
+        return amount;
+    }
+
+    /// <summary>Starts a payment: records it, then asks the gateway (with the record's Idempotence-Key).</summary>
+    public async Task<Result<StartedPayment>> StartAsync(PaymentRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var amount = ParseAmount(request.AmountText);
+        if (!amount.IsSuccess)
+        {
+            return amount.Error!;
+        }
+
+        var now = time.GetUtcNow();
+        var publicId = Guid.NewGuid().ToString("N");
+        var key = request.IdempotenceKey ?? Guid.NewGuid().ToString("N");
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            var inserted = await connection.ExecuteAsync(
+                """
+                INSERT INTO payments (public_id, account_id, amount, method, source, gateway, idempotence_key, status, receipt_contact,
+                                      save_method, consent_text, consent_at, autopay_rule_id, created_at, updated_at)
+                VALUES (@publicId, @AccountId, @amount, @method, @source, @gateway, @key, 1, @ReceiptContact,
+                        @SaveMethod, @ConsentText, @consentAt, @AutopayRuleId, @now, @now)
+                ON CONFLICT (idempotence_key) DO NOTHING
+                """,
+                new
+                {
+                    publicId, request.AccountId, amount = amount.Value.Kopecks, method = (int)request.Method, source = (int)request.Source,
+                    gateway = gatewayOptions.Value.Name, key, request.ReceiptContact, request.SaveMethod, request.ConsentText,
+                    consentAt = request.SaveMethod ? now : (DateTimeOffset?)null, request.AutopayRuleId, now,
+                });
+            if (inserted == 0)
+            {
+                // The same request again (autopay's key per rule and period): answer with the first one.
+                var first = await FindByKeyAsync(key, ct);
+                return new StartedPayment(first!.PublicId, first.ConfirmationUrl, (PaymentStatus)first.Status);
+            }
+        }
+
+        YkPayment created;
+        try
+        {
+            created = await gateway.CreatePaymentAsync(Build(request, amount.Value, publicId), key, ct);
+        }
+        catch (Exception e) when (e is GatewayException or HttpRequestException or TaskCanceledException)
+        {
+            logger.LogError(e, "The gateway did not take payment {PublicId}", publicId);
+            await FailAsync(publicId, "gateway_unavailable", ct);
+            return new Error("payment.gateway_unavailable");
+        }
+
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            await connection.ExecuteAsync(
+                "UPDATE payments SET gateway_payment_id = @id, confirmation_url = @url, updated_at = @now WHERE public_id = @publicId",
+                new { id = created.Id, url = created.Confirmation?.ConfirmationUrl, now = time.GetUtcNow(), publicId });
+        }
+
+        var status = await ApplyAsync(created, ct);
+        return new StartedPayment(publicId, created.Confirmation?.ConfirmationUrl, status);
+    }
+
+    /// <summary>
+    /// Asks the gateway for the truth about a payment and applies it; what notifications, the result
+    /// page and the reconciliation job all call.
+    /// </summary>
+    public async Task<PaymentStatus?> ConfirmAsync(string gatewayPaymentId, CancellationToken ct)
+    {
+        YkPayment payment;
+        try
+        {
+            payment = await gateway.GetPaymentAsync(gatewayPaymentId, ct);
+        }
+        catch (GatewayException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+        {
+            logger.LogWarning("The gateway does not know payment {GatewayPaymentId}: nothing credited", gatewayPaymentId);
+            return null;
+        }
+
+        return await ApplyAsync(payment, ct);
+    }
+
+    /// <summary>A payment by its public id.</summary>
+    public async Task<PaymentRecord?> FindAsync(string publicId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<PaymentRecord>(
+            $"SELECT {Columns} FROM payments p JOIN accounts a ON a.id = p.account_id WHERE p.public_id = @publicId", new { publicId });
+    }
+
+    private async Task<PaymentRecord?> FindByKeyAsync(string key, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<PaymentRecord>(
+            $"SELECT {Columns} FROM payments p JOIN accounts a ON a.id = p.account_id WHERE p.idempotence_key = @key", new { key });
+    }
+
+    /// <summary>Pending payments old enough to ask the gateway about (the reconciliation job).</summary>
+    public async Task<IReadOnlyList<PaymentRecord>> StalePendingAsync(TimeSpan olderThan, TimeSpan youngerThan, int limit, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<PaymentRecord>(
+            $"""
+            SELECT {Columns} FROM payments p JOIN accounts a ON a.id = p.account_id
+            WHERE p.status = 1 AND p.gateway_payment_id IS NOT NULL AND p.created_at < @before AND p.created_at > @after
+            ORDER BY p.id LIMIT @limit
+            """,
+            new { before = now - olderThan, after = now - youngerThan, limit })).ToList();
+    }
+
+    private async Task<PaymentStatus> ApplyAsync(YkPayment payment, CancellationToken ct)
+    {
+        var gatewayName = gatewayOptions.Value.Name;
+        await using var connection = await database.OpenAsync(ct);
+        var local = await connection.QuerySingleOrDefaultAsync<PaymentRecord>(
+            $"SELECT {Columns} FROM payments p JOIN accounts a ON a.id = p.account_id WHERE p.gateway = @gatewayName AND p.gateway_payment_id = @id",
+            new { gatewayName, id = payment.Id });
+        if (local is null)
+        {
+            logger.LogWarning("Gateway payment {GatewayPaymentId} is not one of ours", payment.Id);
+            return PaymentStatus.Canceled;
+        }
+
+        if (payment.Status == YkPayment.Succeeded && payment.Paid)
+        {
+            if (payment.Amount.Value.Kopecks != local.Amount)
+            {
+                logger.LogError("Payment {PublicId}: the gateway says {Paid} but {Expected} was asked; not credited", local.PublicId, payment.Amount.Value, new Money(local.Amount));
+                return (PaymentStatus)local.Status;
+            }
+
+            await CreditAsync(connection, local, payment, ct);
+            return PaymentStatus.Succeeded;
+        }
+
+        if (payment.Status == YkPayment.Canceled)
+        {
+            await connection.ExecuteAsync(
+                "UPDATE payments SET status = 3, failure_code = @reason, updated_at = @now WHERE id = @Id AND status = 1",
+                new { reason = payment.CancellationDetails?.Reason ?? "general_decline", now = time.GetUtcNow(), local.Id });
+            return PaymentStatus.Canceled;
+        }
+
+        return (PaymentStatus)local.Status;
+    }
+
+    private async Task CreditAsync(System.Data.Common.DbConnection connection, PaymentRecord local, YkPayment payment, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var tx = await Database.BeginWriteAsync(connection, ct);
+        // The status flip is the gate: of any number of concurrent confirmations one updates the row.
+        var won = await connection.ExecuteAsync(
+            "UPDATE payments SET status = 2, succeeded_at = @now, updated_at = @now WHERE id = @Id AND status <> 2",
+            new { now, local.Id }, tx);
+        if (won == 1)
+        {
+            var method = local.Method == (int)PaymentMethod.Sbp ? "СБП" : "банковской картой";
+            var posted = await PaymentPosting.PostAsync(
+                connection, tx, local.AccountId, new Money(local.Amount), SystemLedgerAccounts.GatewayTransit,
+                $"payment:{local.Gateway}:{payment.Id}", $"Оплата {method}", now);
+            await connection.ExecuteAsync("UPDATE payments SET ledger_transaction_id = @tid WHERE id = @Id", new { tid = posted.TransactionId, local.Id }, tx);
+            if (local.SaveMethod && payment.PaymentMethod is { Saved: true } saved)
+            {
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO payment_methods (account_id, gateway, gateway_method_id, kind, title, consent_text, consent_at, created_at)
+                    VALUES (@AccountId, @Gateway, @methodId, @kind, @title, @consent, @consentAt, @now)
+                    ON CONFLICT (gateway, gateway_method_id) DO NOTHING
+                    """,
+                    new
+                    {
+                        local.AccountId, local.Gateway, methodId = saved.Id, kind = saved.Type,
+                        title = saved.Card?.Last4 is { } last4 ? "•••• " + last4 : saved.Title ?? saved.Type,
+                        consent = local.ConsentText ?? "", consentAt = local.ConsentAt ?? now, now,
+                    },
+                    tx);
+            }
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task FailAsync(string publicId, string reason, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(
+            "UPDATE payments SET status = 3, failure_code = @reason, updated_at = @now WHERE public_id = @publicId AND status = 1",
+            new { reason, now = time.GetUtcNow(), publicId });
+    }
+
+    private YkCreatePayment Build(PaymentRequest request, Money amount, string publicId)
+    {
+        var contact = request.ReceiptContact;
+        var customer = contact.Contains('@', StringComparison.Ordinal)
+            ? new YkCustomer(Email: contact)
+            : new YkCustomer(Phone: new string(contact.Where(char.IsAsciiDigit).ToArray()));
+        var receipt = new YkReceipt(customer, [new YkReceiptItem("Услуги связи", "1.00", new YkAmount(amount), gatewayOptions.Value.VatCode)]);
+        var metadata = new Dictionary<string, string>
+        {
+            ["payment_id"] = publicId,
+            ["account_id"] = request.AccountId.ToString(CultureInfo.InvariantCulture),
+        };
+        var description = "Пополнение лицевого счёта " + request.AccountId.ToString(CultureInfo.InvariantCulture);
+        return request.SavedMethodId is { } methodId
+            ? new YkCreatePayment(new YkAmount(amount), true, description, metadata, PaymentMethodId: methodId, Receipt: receipt)
+            : new YkCreatePayment(
+                new YkAmount(amount), true, description, metadata,
+                new YkConfirmation("redirect", request.ReturnUrl.Replace("{id}", publicId, StringComparison.Ordinal)),
+                new YkPaymentMethodData(request.Method == PaymentMethod.Sbp ? "sbp" : "bank_card"),
+                SavePaymentMethod: request.SaveMethod && request.Method == PaymentMethod.BankCard,
+                Receipt: receipt);
+    }
+}

@@ -1,0 +1,74 @@
+using Dapper;
+using Kabinet.Data.Connections;
+using Kabinet.Domain.Common;
+
+namespace Kabinet.Web.Features.Payments;
+
+/// <summary>The subscriber's choices on the top-up form or in the API call.</summary>
+public sealed record TopUpInput(string? Amount, string? Method, string? Contact, bool Consent, bool SaveCard);
+
+/// <summary>
+/// Starts a top-up for an account of the logged-in contract: the same checks and the same call for
+/// the cabinet page and the API.
+/// </summary>
+public sealed class PaymentStarter(Database database, OnlinePayments payments)
+{
+    /// <summary>The subscriber's e-mail or phone on file, to fill the receipt contact.</summary>
+    public async Task<string?> ContactOnFileAsync(long contractId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = (await connection.QueryAsync<(string? Email, string? Phone)>(
+            "SELECT s.email, s.phone FROM contracts c JOIN subscribers s ON s.id = c.subscriber_id WHERE c.id = @contractId",
+            new { contractId })).FirstOrDefault();
+        return ReceiptContact.Normalize(row.Email) ?? ReceiptContact.Normalize(row.Phone);
+    }
+
+    /// <summary>Validates and starts; the account must belong to the contract.</summary>
+    public async Task<Result<StartedPayment>> StartAsync(
+        long contractId, long accountId, TopUpInput input, PaymentSource source, string returnUrl, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            if (await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM accounts WHERE id = @accountId AND contract_id = @contractId", new { accountId, contractId }) == 0)
+            {
+                return new Error("account.not_found");
+            }
+        }
+
+        var amount = payments.ParseAmount(input.Amount);
+        if (!amount.IsSuccess)
+        {
+            return amount.Error!;
+        }
+
+        PaymentMethod? method = input.Method switch
+        {
+            null or "" or "bank_card" => PaymentMethod.BankCard,
+            "sbp" => PaymentMethod.Sbp,
+            _ => null,
+        };
+        if (method is null)
+        {
+            return new Error("payment.method_invalid", "method");
+        }
+
+        var contact = ReceiptContact.Normalize(input.Contact) ?? (input.Contact is null ? await ContactOnFileAsync(contractId, ct) : null);
+        if (contact is null)
+        {
+            return new Error("payment.contact_invalid", "contact");
+        }
+
+        if (!input.Consent)
+        {
+            return new Error("payment.consent_required", "consent");
+        }
+
+        var save = input.SaveCard && method == PaymentMethod.BankCard;
+        return await payments.StartAsync(
+            new PaymentRequest(accountId, input.Amount, method.Value, source, contact, returnUrl, save,
+                save ? "Согласие на сохранение карты и автоплатежи по договору-оферте" : null),
+            ct);
+    }
+}

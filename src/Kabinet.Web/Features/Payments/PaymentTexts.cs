@@ -1,0 +1,95 @@
+using Kabinet.Web.Features.Localization;
+
+namespace Kabinet.Web.Features.Payments;
+
+/// <summary>The words of top-up and payment results.</summary>
+public static class PaymentTexts
+{
+    internal static readonly TextTable Table = new(
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["nav.pay"] = "Пополнить",
+            ["pay.title"] = "Пополнение счёта",
+            ["pay.amount"] = "Сумма, ₽",
+            ["pay.amount_hint"] = "От {min} до {max} ₽. Рекомендуемый платёж подставлен.",
+            ["pay.method"] = "Способ оплаты",
+            ["pay.method.card"] = "Банковская карта (Visa, Mastercard, Мир)",
+            ["pay.method.sbp"] = "СБП — Система быстрых платежей",
+            ["pay.contact"] = "E-mail или телефон для чека",
+            ["pay.contact_hint"] = "Электронный чек по 54-ФЗ придёт сюда.",
+            ["pay.consent"] = "Я принимаю условия публичной оферты",
+            ["pay.save"] = "Запомнить карту для автоплатежа",
+            ["pay.save_hint"] = "Карту можно будет отвязать в любой момент; хранится только у банка, мы видим последние 4 цифры.",
+            ["pay.submit"] = "Перейти к оплате",
+            ["pay.result.title"] = "Результат оплаты",
+            ["pay.result.pending"] = "Платёж обрабатывается банком. Страница обновится сама.",
+            ["pay.result.succeeded"] = "Оплата прошла: {amount} зачислено на счёт.",
+            ["pay.result.canceled"] = "Оплата не прошла: {reason}",
+            ["pay.result.balance"] = "Баланс теперь: {amount}",
+            ["pay.result.again"] = "Попробовать ещё раз",
+            ["pay.result.home"] = "На главную",
+            ["pay.result.receipt"] = "Квитанция об оплате",
+            ["pay.reason.insufficient_funds"] = "на карте недостаточно средств.",
+            ["pay.reason.card_expired"] = "истёк срок действия карты.",
+            ["pay.reason.3d_secure_failed"] = "не пройдена проверка 3-D Secure (неверный код из SMS).",
+            ["pay.reason.issuer_unavailable"] = "банк, выпустивший карту, не отвечает. Попробуйте позже.",
+            ["pay.reason.fraud_suspected"] = "банк заподозрил мошенничество и отклонил платёж. Позвоните в свой банк.",
+            ["pay.reason.general_decline"] = "банк отклонил платёж без объяснения причин. Позвоните в свой банк или попробуйте другую карту.",
+            ["pay.reason.canceled_by_merchant"] = "платёж отменён.",
+            ["pay.reason.expired_on_confirmation"] = "время на оплату истекло.",
+            ["pay.reason.permission_revoked"] = "сохранённая карта больше не действует.",
+            ["pay.reason.gateway_unavailable"] = "платёжный сервис временно недоступен. Попробуйте через несколько минут.",
+            ["pay.reason.other"] = "платёж отклонён.",
+            ["error.payment.amount_invalid"] = "Введите сумму в рублях, например 500.00.",
+            ["error.payment.amount_out_of_range"] = "Сумма должна быть от {min} до {max} ₽.",
+            ["error.payment.consent_required"] = "Чтобы оплатить, примите условия оферты.",
+            ["error.payment.contact_invalid"] = "Укажите e-mail или телефон: на него придёт чек.",
+            ["error.payment.method_invalid"] = "Выберите способ оплаты: bank_card или sbp.",
+            ["error.payment.gateway_unavailable"] = "Платёжный сервис временно недоступен. Попробуйте через несколько минут.",
+        },
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["nav.pay"] = "Top up",
+            ["pay.title"] = "Top up the account",
+            ["pay.amount"] = "Amount, ₽",
+            ["pay.amount_hint"] = "From {min} to {max} ₽. The recommended payment is filled in.",
+            ["pay.method"] = "Payment method",
+            ["pay.method.card"] = "Bank card (Visa, Mastercard, Mir)",
+            ["pay.method.sbp"] = "SBP — Faster Payments System",
+            ["pay.contact"] = "E-mail or phone for the receipt",
+            ["pay.contact_hint"] = "The 54-FZ electronic receipt is sent here.",
+            ["pay.consent"] = "I accept the terms of the public offer",
+            ["pay.save"] = "Remember the card for autopay",
+            ["pay.save_hint"] = "You can remove it at any time; the bank keeps it, we see only the last 4 digits.",
+            ["pay.submit"] = "Go to payment",
+            ["pay.result.title"] = "Payment result",
+            ["pay.result.pending"] = "The bank is processing the payment. This page refreshes itself.",
+            ["pay.result.succeeded"] = "Payment done: {amount} credited to the account.",
+            ["pay.result.canceled"] = "The payment did not go through: {reason}",
+            ["pay.result.balance"] = "The balance is now {amount}",
+            ["pay.result.again"] = "Try again",
+            ["pay.result.home"] = "Go home",
+            ["pay.result.receipt"] = "Payment receipt",
+            ["pay.reason.insufficient_funds"] = "not enough money on the card.",
+            ["pay.reason.card_expired"] = "the card has expired.",
+            ["pay.reason.3d_secure_failed"] = "the 3-D Secure check failed (wrong code from the SMS).",
+            ["pay.reason.issuer_unavailable"] = "the card's bank does not answer. Try later.",
+            ["pay.reason.fraud_suspected"] = "the bank suspected fraud and declined. Call your bank.",
+            ["pay.reason.general_decline"] = "the bank declined without a reason. Call your bank or try another card.",
+            ["pay.reason.canceled_by_merchant"] = "the payment was cancelled.",
+            ["pay.reason.expired_on_confirmation"] = "the time to pay ran out.",
+            ["pay.reason.permission_revoked"] = "the saved card is no longer valid.",
+            ["pay.reason.gateway_unavailable"] = "the payment service is unavailable. Try again in a few minutes.",
+            ["pay.reason.other"] = "the payment was declined.",
+            ["error.payment.amount_invalid"] = "Enter an amount in roubles, for example 500.00.",
+            ["error.payment.amount_out_of_range"] = "The amount must be from {min} to {max} ₽.",
+            ["error.payment.consent_required"] = "To pay, accept the terms of the offer.",
+            ["error.payment.contact_invalid"] = "Give an e-mail or a phone: the receipt goes there.",
+            ["error.payment.method_invalid"] = "Choose a payment method: bank_card or sbp.",
+            ["error.payment.gateway_unavailable"] = "The payment service is unavailable. Try again in a few minutes.",
+        });
+
+    /// <summary>The text key explaining a failure code in plain words.</summary>
+    public static string ReasonKey(string? code) =>
+        code is not null && Table.Ru.ContainsKey("pay.reason." + code) ? "pay.reason." + code : "pay.reason.other";
+}

@@ -1,0 +1,45 @@
+using Kabinet.Web.Hosting;
+using Kabinet.Web.Integrations;
+using Kabinet.Web.Integrations.Sandbox;
+using Kabinet.Web.Integrations.YooKassa;
+
+namespace Kabinet.Web.Features.Payments;
+
+/// <summary>Registration of online payments: the gateway client, the sandbox acquirer, the jobs.</summary>
+public static class PaymentsSetup
+{
+    /// <summary>Adds the services.</summary>
+    public static void AddPayments(this IServiceCollection services, IConfiguration configuration, KabinetOptions options)
+    {
+        services.Configure<GatewayOptions>(configuration.GetSection("Kabinet:Gateway"));
+        services.Configure<PaymentOptions>(configuration.GetSection("Kabinet:Payments"));
+        services.Configure<SandboxOptions>(configuration.GetSection("Kabinet:Sandbox"));
+        services.AddSingleton<SelfAddress>();
+        services.AddHttpClient(YooKassaClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<YooKassaClient>();
+        services.AddHttpClient(nameof(SandboxNotifier), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<OnlinePayments>();
+        services.AddSingleton<PaymentStarter>();
+        services.AddHostedService<PaymentReconciliationJob>();
+        if (SandboxEnabled(configuration, options))
+        {
+            services.AddSingleton<SandboxStore>();
+            services.AddSingleton<SandboxNotifier>();
+            services.AddHostedService(sp => sp.GetRequiredService<SandboxNotifier>());
+        }
+    }
+
+    /// <summary>Maps the notification endpoint and, when on, the sandbox acquirer.</summary>
+    public static void MapPayments(this WebApplication app, KabinetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPaymentNotifications();
+        if (SandboxEnabled(app.Configuration, options))
+        {
+            app.MapSandboxAcquirer();
+        }
+    }
+
+    private static bool SandboxEnabled(IConfiguration configuration, KabinetOptions options) =>
+        configuration.GetValue<bool?>("Kabinet:Sandbox:Enabled") ?? options.DemoEnabled;
+}

@@ -1,0 +1,27 @@
+namespace Kabinet.Web.Integrations.Sandbox;
+
+/// <summary>
+/// The built-in sandbox acquirer (<c>Kabinet:Sandbox</c>): on in demo mode, it speaks the YooKassa v3
+/// protocol at /sandbox-acquirer/v3/ and shows a hosted card page. Its notification behaviour can be
+/// set so tests and demos see what a real acquirer does on a bad day.
+/// </summary>
+public sealed class SandboxOptions
+{
+    /// <summary>Whether the sandbox endpoints exist. Unset: on when demo mode is on.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>Where notifications go; empty means this Kabinet's own notification endpoint.</summary>
+    public string NotificationUrl { get; set; } = "";
+
+    /// <summary>How long after a status change the notification is sent.</summary>
+    public int NotificationDelayMs { get; set; }
+
+    /// <summary>How many copies of each notification are sent (a real acquirer repeats them).</summary>
+    public int NotificationCopies { get; set; } = 1;
+
+    /// <summary>Also send a stale "pending" notification after the final one.</summary>
+    public bool OutOfOrder { get; set; }
+
+    /// <summary>Send no notifications at all (the reconciliation job must find the result).</summary>
+    public bool FailNotifications { get; set; }
+}

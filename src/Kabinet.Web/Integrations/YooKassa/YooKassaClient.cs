@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Kabinet.Web.Features.Api;
+using Kabinet.Web.Integrations;
+using Microsoft.Extensions.Options;
+
+namespace Kabinet.Web.Integrations.YooKassa;
+
+/// <summary>
+/// The gateway's configuration (<c>Kabinet:Gateway</c>). The same client talks to the real service
+/// (https://api.yookassa.ru/v3/) or to the sandbox acquirer built into Kabinet.
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The name stored with each payment ("yookassa" or "sandbox").</summary>
+    public string Name { get; set; } = "sandbox";
+
+    /// <summary>The API root, ending with a slash; empty means this Kabinet's own sandbox acquirer.</summary>
+    public string BaseUrl { get; set; } = "";
+
+    /// <summary>The shop id (HTTP Basic user).</summary>
+    public string ShopId { get; set; } = "100500";
+
+    /// <summary>The secret key (HTTP Basic password).</summary>
+    public string SecretKey { get; set; } = "test_sandbox_secret";
+
+    /// <summary>The VAT code sent on receipts (1 = without VAT ... 6 = 20/120).</summary>
+    public int VatCode { get; set; } = 1;
+
+    /// <summary>Where the payer returns after the hosted page; empty means this Kabinet's own address.</summary>
+    public string PublicUrl { get; set; } = "";
+}
+
+/// <summary>A gateway refusal that is not the payer's: bad request, bad credentials, not found.</summary>
+public sealed class GatewayException(HttpStatusCode status, YkError? error)
+    : Exception($"The gateway answered {(int)status}: {error?.Code} {error?.Description}")
+{
+    /// <summary>The HTTP status.</summary>
+    public HttpStatusCode Status { get; } = status;
+
+    /// <summary>The gateway's error body, when it sent one.</summary>
+    public YkError? Error { get; } = error;
+}
+
+/// <summary>
+/// The YooKassa API v3 client: create, read, capture and cancel payments, refunds. Every creating
+/// call carries an Idempotence-Key chosen by the caller, so a retry after a timeout is the same request.
+/// </summary>
+public sealed class YooKassaClient(IHttpClientFactory clients, IOptions<GatewayOptions> options, SelfAddress self)
+{
+    /// <summary>The named HttpClient the calls use (timeouts are set on it).</summary>
+    public const string HttpClientName = "yookassa";
+
+    /// <summary>The JSON settings of the protocol: snake_case, amounts as "0.00" strings.</summary>
+    public static readonly JsonSerializerOptions Json = CreateJson();
+
+    /// <summary>Creates a payment.</summary>
+    public Task<YkPayment> CreatePaymentAsync(YkCreatePayment request, string idempotenceKey, CancellationToken ct) =>
+        SendAsync<YkPayment>(HttpMethod.Post, "payments", request, idempotenceKey, ct);
+
+    /// <summary>Reads a payment: the truth about its status.</summary>
+    public Task<YkPayment> GetPaymentAsync(string id, CancellationToken ct) =>
+        SendAsync<YkPayment>(HttpMethod.Get, "payments/" + Uri.EscapeDataString(id), null, null, ct);
+
+    /// <summary>Captures an authorised payment.</summary>
+    public Task<YkPayment> CapturePaymentAsync(string id, string idempotenceKey, CancellationToken ct) =>
+        SendAsync<YkPayment>(HttpMethod.Post, "payments/" + Uri.EscapeDataString(id) + "/capture", new { }, idempotenceKey, ct);
+
+    /// <summary>Refunds (part of) a payment.</summary>
+    public Task<YkRefund> CreateRefundAsync(YkCreateRefund request, string idempotenceKey, CancellationToken ct) =>
+        SendAsync<YkRefund>(HttpMethod.Post, "refunds", request, idempotenceKey, ct);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string? idempotenceKey, CancellationToken ct)
+    {
+        var settings = options.Value;
+        // No base address configured: this Kabinet's own sandbox acquirer, over real HTTP.
+        var root = string.IsNullOrEmpty(settings.BaseUrl) ? new Uri(self.Base, Sandbox.SandboxAcquirerEndpoints.ApiRoot) : new Uri(settings.BaseUrl);
+        using var request = new HttpRequestMessage(method, new Uri(root, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(settings.ShopId + ":" + settings.SecretKey)));
+        if (idempotenceKey is not null)
+        {
+            request.Headers.Add("Idempotence-Key", idempotenceKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        var http = clients.CreateClient(HttpClientName);
+        using var response = await http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            YkError? error = null;
+            try
+            {
+                error = await response.Content.ReadFromJsonAsync<YkError>(Json, ct);
+            }
+            catch (JsonException)
+            {
+                // A body that is not the protocol's error: the status says enough.
+            }
+
+            throw new GatewayException(response.StatusCode, error);
+        }
+
+        return await response.Content.ReadFromJsonAsync<T>(Json, ct)
+            ?? throw new GatewayException(response.StatusCode, null);
+    }
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DictionaryKeyPolicy = null,
+        };
+        json.Converters.Add(new MoneyJsonConverter());
+        return json;
+    }
+}
