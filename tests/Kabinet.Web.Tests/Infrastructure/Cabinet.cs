@@ -23,7 +23,7 @@ public static partial class Cabinet
     public static HttpClient Browser(this KabinetFactory factory, string? language = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = factory.ClientOptions.BaseAddress });
         if (language is not null)
         {
             client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);

@@ -19,6 +19,9 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
+    // A restarted factory shares the first one's database and must not delete it.
+    private bool _ownsDatabase = true;
+
     private KabinetFactory(DatabaseKind kind, string connectionString, IDictionary<string, string?>? settings)
     {
         Kind = kind;
@@ -68,6 +71,21 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(postgres);
         return new KabinetFactory(DatabaseKind.Postgres, await postgres.CreateDatabaseAsync("kabinet"), settings);
+    }
+
+    /// <summary>
+    /// A second Kabinet over the same database, as after a restart: what the first wrote (payments,
+    /// the sandbox acquirer's state) is there for the second.
+    /// </summary>
+    public KabinetFactory Restarted(IDictionary<string, string?>? settings = null)
+    {
+        var merged = new Dictionary<string, string?>(_settings, StringComparer.Ordinal);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+
+        return new KabinetFactory(Kind, ConnectionString, merged) { _ownsDatabase = false };
     }
 
     /// <summary>Opens the app's database directly (for assertions on what was written).</summary>
@@ -121,7 +139,7 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Kind == DatabaseKind.Sqlite)
+        if (disposing && Kind == DatabaseKind.Sqlite && _ownsDatabase)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             var path = ConnectionString["Data Source=".Length..];

@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Kabinet.Web.Features.Payments;
+using Kabinet.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Kabinet.Web.Tests.Features.Payments;
+
+/// <summary>Top-up through the sandbox acquirer over real HTTP (M6), on both engines.</summary>
+public abstract class OnlinePaymentTests(KabinetFactory factory)
+{
+    private const string Password = "payments-test-1";
+
+    public static TheoryData<string, string, string?> Cards => new()
+    {
+        { "5555555555554477", "succeeded", null },
+        { "2200000000000004", "succeeded", null },
+        { "4000000000000051", "canceled", "insufficient_funds" },
+        { "4000000000000069", "canceled", "card_expired" },
+        { "4000000000000101", "canceled", "3d_secure_failed" },
+        { "4000000000000119", "canceled", "issuer_unavailable" },
+        { "4000000000000127", "canceled", "fraud_suspected" },
+        { "4000000000000002", "canceled", "general_decline" },
+        { "4000000000000077", "pending", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cards))]
+    public async Task Every_test_card_ends_in_its_state_and_only_success_moves_money(string card, string status, string? reason)
+    {
+        var (api, account) = await SubscriberAsync(10 + Array.FindIndex(Cards.ToArray(), c => (string)c[0] == card));
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        var (id, page) = await PaymentFlow.StartAsync(api, account, "500.00");
+
+        var back = await PaymentFlow.PayAsync(factory, page, card);
+
+        back!.AbsolutePath.ShouldBe($"/pay/result/{id}");
+        var payment = await PaymentFlow.GetAsync(api, id);
+        payment.GetProperty("status").GetString().ShouldBe(status);
+        (payment.GetProperty("failure_code").ValueKind == JsonValueKind.Null ? null : payment.GetProperty("failure_code").GetString()).ShouldBe(reason);
+        if (reason is not null)
+        {
+            payment.GetProperty("failure_reason").GetString().ShouldNotBeNullOrWhiteSpace();
+        }
+
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + (status == "succeeded" ? 500_00 : 0));
+    }
+
+    [Theory]
+    [InlineData("123456", "succeeded")]
+    [InlineData("000000", "canceled")]
+    public async Task The_three_d_secure_card_asks_for_a_code(string code, string status)
+    {
+        var (api, account) = await SubscriberAsync(code == "123456" ? 20 : 21);
+        var (id, page) = await PaymentFlow.StartAsync(api, account, "100.00");
+
+        await PaymentFlow.PayAsync(factory, page, "5555555555554444", code);
+
+        (await PaymentFlow.GetAsync(api, id)).GetProperty("status").GetString().ShouldBe(status);
+    }
+
+    [Fact]
+    public async Task The_result_page_shows_the_new_balance_to_the_owner_and_the_reason_of_a_failure()
+    {
+        await factory.SetPasswordAsync(Contract(22), Password);
+        var account = (await factory.AccountsOfAsync(Contract(22)))[0].Id;
+        var api = await factory.ApiClientAsync(Contract(22), Password);
+        var server = factory.ClientOptions.BaseAddress;
+        using var browser = PaymentFlow.RealBrowser(server);
+        (await browser.LogInAsync(Contract(22), Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var (ok, okPage) = await PaymentFlow.StartAsync(api, account, "250.00");
+        await PaymentFlow.PayAsync(factory, okPage, "5555555555554477");
+        var success = await browser.PageAsync($"/pay/result/{ok}");
+        success.ShouldContain("data-status=\"succeeded\"");
+        success.ShouldContain("data-testid=\"new-balance\"");
+
+        var (failed, failedPage) = await PaymentFlow.StartAsync(api, account, "250.00");
+        await PaymentFlow.PayAsync(factory, failedPage, "4000000000000051");
+        var failure = await browser.PageAsync($"/pay/result/{failed}");
+        failure.ShouldContain("недостаточно средств");
+
+        // Someone else's browser sees the state, never the balance.
+        using var stranger = PaymentFlow.RealBrowser(server);
+        (await stranger.PageAsync($"/pay/result/{ok}")).ShouldNotContain("new-balance");
+    }
+
+    [Fact]
+    public async Task The_same_notification_delivered_100_times_at_once_credits_once()
+    {
+        var (api, account) = await SubscriberAsync(23);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        var (id, page) = await PaymentFlow.StartAsync(api, account, "300.00");
+        await PaymentFlow.PayAsync(factory, page, "5555555555554477");
+        var gatewayId = await PaymentFlow.GatewayIdAsync(factory, id);
+        using var client = factory.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => PaymentFlow.NotifyAsync(client, gatewayId)));
+
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK);
+        (await PaymentFlow.CreditsAsync(factory, gatewayId)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 300_00);
+    }
+
+    [Fact]
+    public async Task A_stale_notification_after_the_success_changes_nothing()
+    {
+        var (api, account) = await SubscriberAsync(24);
+        var (id, page) = await PaymentFlow.StartAsync(api, account, "120.00");
+        await PaymentFlow.PayAsync(factory, page, "5555555555554477");
+        var gatewayId = await PaymentFlow.GatewayIdAsync(factory, id);
+        using var client = factory.CreateClient();
+        (await PaymentFlow.GetAsync(api, id)).GetProperty("status").GetString().ShouldBe("succeeded");
+        var after = await PaymentFlow.BalanceAsync(factory, account);
+
+        (await PaymentFlow.NotifyAsync(client, gatewayId, "canceled")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PaymentFlow.NotifyAsync(client, gatewayId, "waiting_for_capture")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await PaymentFlow.GetAsync(api, id)).GetProperty("status").GetString().ShouldBe("succeeded");
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(after);
+        (await PaymentFlow.CreditsAsync(factory, gatewayId)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_forged_notification_for_a_payment_the_gateway_does_not_confirm_credits_nothing()
+    {
+        var (api, account) = await SubscriberAsync(25);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        var (id, _) = await PaymentFlow.StartAsync(api, account, "700.00");
+        var gatewayId = await PaymentFlow.GatewayIdAsync(factory, id);
+        using var client = factory.CreateClient();
+
+        // Claims success for a payment nobody paid, and for one that does not exist at all.
+        (await PaymentFlow.NotifyAsync(client, gatewayId)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PaymentFlow.NotifyAsync(client, "sbx_" + Guid.NewGuid().ToString("N"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.PostAsync("/payments/notifications/yookassa", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        (await PaymentFlow.GetAsync(api, id)).GetProperty("status").GetString().ShouldBe("pending");
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task A_success_whose_notification_is_lost_is_credited_once_by_reconciliation_after_a_restart()
+    {
+        var (api, account) = await SubscriberAsync(26);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        var (id, page) = await PaymentFlow.StartAsync(api, account, "440.00");
+        var gatewayId = await PaymentFlow.GatewayIdAsync(factory, id);
+
+        // The acquirer takes the money but Kabinet never hears of it: the hosted page's outcome is
+        // written straight to the sandbox's table, as if Kabinet had crashed before any notification.
+        using (var database = factory.OpenDatabase())
+        {
+            await using var connection = await database.OpenAsync();
+            (await connection.ExecuteAsync(
+                "UPDATE sandbox_payments SET status = 'succeeded', paid = TRUE, method_id = 'pm_' || id, card_last4 = '4477' WHERE id = @gatewayId",
+                new { gatewayId })).ShouldBe(1);
+        }
+
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before);
+        using var restarted = factory.Restarted();
+        restarted.StartRealServer();
+        restarted.Clock.Advance(TimeSpan.FromMinutes(1));
+        var job = restarted.Services.GetServices<IHostedService>().OfType<PaymentReconciliationJob>().Single();
+
+        await job.RunOnceAsync(CancellationToken.None);
+        await job.RunOnceAsync(CancellationToken.None);
+
+        (await PaymentFlow.CreditsAsync(factory, gatewayId)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 440_00);
+    }
+
+    [Theory]
+    [InlineData("0.00", "payment.amount_invalid")]
+    [InlineData("-10.00", "payment.amount_invalid")]
+    [InlineData("10.005", "payment.amount_invalid")]
+    [InlineData("abc", "payment.amount_invalid")]
+    [InlineData("5.00", "payment.amount_out_of_range")]
+    [InlineData("15000.01", "payment.amount_out_of_range")]
+    public async Task Bad_amounts_are_refused_and_nothing_is_created(string amount, string code)
+    {
+        var (api, account) = await SubscriberAsync(27);
+        var count = await PaymentCountAsync();
+
+        using var response = await api.PostAsJsonAsync($"/api/v1/accounts/{account}/payments", new { amount, consent = true });
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.Code().ShouldBe(code);
+        problem.GetProperty("errors").GetProperty("amount").GetArrayLength().ShouldBe(1);
+        (await PaymentCountAsync()).ShouldBe(count);
+    }
+
+    [Fact]
+    public async Task No_consent_a_bad_method_or_a_foreign_account_are_refused_and_nothing_is_created()
+    {
+        var (api, _) = await SubscriberAsync(28);
+        var (_, foreign) = await SubscriberAsync(29);
+        var own = (await factory.AccountsOfAsync(Contract(28)))[0].Id;
+        var count = await PaymentCountAsync();
+
+        (await (await api.PostAsJsonAsync($"/api/v1/accounts/{own}/payments", new { amount = "100.00" })).ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Code().ShouldBe("payment.consent_required");
+        (await (await api.PostAsJsonAsync($"/api/v1/accounts/{own}/payments", new { amount = "100.00", consent = true, method = "cash" })).ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Code().ShouldBe("payment.method_invalid");
+        (await api.PostAsJsonAsync($"/api/v1/accounts/{foreign}/payments", new { amount = "100.00", consent = true })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        (await PaymentCountAsync()).ShouldBe(count);
+    }
+
+    [Fact]
+    public async Task Another_contracts_payment_is_not_found()
+    {
+        var (api, account) = await SubscriberAsync(30);
+        var (other, _) = await SubscriberAsync(31);
+        var (id, _) = await PaymentFlow.StartAsync(api, account, "100.00");
+
+        (await other.GetAsync($"/api/v1/payments/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Sbp_goes_through_the_same_gateway_and_carries_the_receipt()
+    {
+        var (api, account) = await SubscriberAsync(12);
+        var (id, page) = await PaymentFlow.StartAsync(api, account, "150.00", "sbp");
+        using var browser = PaymentFlow.RealBrowser(page);
+        var form = await browser.PageAsync(page.PathAndQuery);
+        form.ShouldContain("СБП");
+
+        using var posted = await browser.PostFormAsync(page.PathAndQuery, Cabinet.TokenIn(form), ("sbp", "ok"));
+
+        (await PaymentFlow.GetAsync(api, id)).GetProperty("method").GetString().ShouldBe("sbp");
+        (await PaymentFlow.GetAsync(api, id)).GetProperty("status").GetString().ShouldBe("succeeded");
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        var receipt = await connection.ExecuteScalarAsync<string?>("SELECT receipt FROM sandbox_payments WHERE id = @id", new { id = await PaymentFlow.GatewayIdAsync(factory, id) });
+        receipt.ShouldNotBeNull();
+        using var json = JsonDocument.Parse(receipt);
+        var item = json.RootElement.GetProperty("items")[0];
+        item.GetProperty("description").GetString().ShouldBe("Услуги связи");
+        item.GetProperty("vat_code").GetInt32().ShouldBeInRange(1, 6);
+        item.GetProperty("amount").GetProperty("value").GetString().ShouldBe("150.00");
+    }
+
+    private static string Contract(int n) => (100_000_000_000 + n).ToString(CultureInfo.InvariantCulture);
+
+    private async Task<(HttpClient Api, long Account)> SubscriberAsync(int n)
+    {
+        await factory.SetPasswordAsync(Contract(n), Password);
+        var account = (await factory.AccountsOfAsync(Contract(n)))[0].Id;
+        return (await factory.ApiClientAsync(Contract(n), Password), account);
+    }
+
+    private async Task<long> PaymentCountAsync()
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM payments");
+    }
+}
+
+public sealed class SqliteOnlinePaymentTests(LiveSqlitePayments app) : OnlinePaymentTests(app.Factory), IClassFixture<LiveSqlitePayments>;
+
+[Collection("postgres")]
+public sealed class PostgresOnlinePaymentTests(LivePostgresPayments app) : OnlinePaymentTests(app.Factory), IClassFixture<LivePostgresPayments>;
