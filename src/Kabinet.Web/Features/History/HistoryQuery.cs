@@ -110,8 +110,9 @@ public sealed class HistoryQuery(Database database, OperatorClock clock)
     public async Task<Receipt?> ReceiptAsync(long contractId, long transactionId, long? accountId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        // The gateway's payment id joins in here once migration 0003 adds the payments table:
-        // LEFT JOIN payments p ON p.<ledger transaction column> = t.id, and p.<gateway id> replaces the NULL.
+        // Extension point for card payments (migration 0003): LEFT JOIN payments p ON p.ledger_transaction_id = t.id
+        // and select p.gateway_payment_id in place of the NULL. It waits for an index on
+        // payments (ledger_transaction_id); without one every receipt would scan the payments table.
         var row = await connection.QuerySingleOrDefaultAsync<ReceiptRow>(new CommandDefinition(
             """
             SELECT t.id AS Id, t.occurred_at AS At, t.description AS Description, t.idempotency_key AS IdempotencyKey,

@@ -91,6 +91,9 @@ public sealed class IndexModel(HistoryQuery query, AccountChoice accounts, Opera
         return path + "?" + string.Join("&", parts);
     }
 
+    /// <summary>"22:10": the time of day in the operator's zone.</summary>
+    public string TimeOfDay(DateTimeOffset instant) => clock.ToLocal(instant).ToString("t", CultureInfo.CurrentCulture);
+
     /// <summary>"2026-11-01", the form of &lt;input type=date&gt;.</summary>
     public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

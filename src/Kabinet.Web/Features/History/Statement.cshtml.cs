@@ -38,6 +38,9 @@ public sealed class StatementModel(HistoryQuery query, AccountChoice accounts, O
         return Statement is null ? LocalRedirect("/") : Page();
     }
 
+    /// <summary>"22:10": the time of day in the operator's zone.</summary>
+    public string TimeOfDay(DateTimeOffset instant) => clock.ToLocal(instant).ToString("t", System.Globalization.CultureInfo.CurrentCulture);
+
     internal static string QueryHelpers(string path, long account, string? from, string? to) =>
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, new Dictionary<string, string?>(StringComparer.Ordinal)
         {
