@@ -28,6 +28,8 @@ CREATE TABLE payments (
 CREATE UNIQUE INDEX ux_payments_gateway ON payments (gateway, gateway_payment_id);
 CREATE INDEX ix_payments_account ON payments (account_id, id);
 CREATE INDEX ix_payments_pending ON payments (status, created_at);
+-- Receipts find the gateway reference of a journal credit.
+CREATE INDEX ix_payments_ledger_transaction ON payments (ledger_transaction_id);
 
 CREATE TABLE payment_methods (
     id INTEGER PRIMARY KEY,

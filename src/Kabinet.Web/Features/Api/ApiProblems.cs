@@ -10,12 +10,22 @@ namespace Kabinet.Web.Features.Api;
 /// </summary>
 public sealed class ApiProblems(Texts texts)
 {
-    /// <summary>The problem for an expected failure.</summary>
-    public ProblemHttpResult For(Error error, int status)
+    /// <summary>The problem for an expected failure, its arguments filled into the words.</summary>
+    public ProblemHttpResult For(Error error, int status) => For(error, status, texts.Error(error));
+
+    /// <summary>
+    /// The problem with a message worded by the feature; the error's arguments (limits, amounts
+    /// needed) also travel as extension members for programs.
+    /// </summary>
+    public static ProblemHttpResult For(Error error, int status, string message)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var message = texts.Error(error);
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
+        foreach (var (key, value) in error.Args ?? new Dictionary<string, string>())
+        {
+            extensions[key] = value;
+        }
+
         if (error.Field is not null)
         {
             extensions["errors"] = new Dictionary<string, string[]> { [error.Field] = [message] };

@@ -91,7 +91,7 @@ public static class FreezeEndpoints
 
         if (!quote.IsSuccess)
         {
-            return Problem(texts, quote.Error!, StatusCodes.Status400BadRequest);
+            return ApiProblems.For(quote.Error!, StatusCodes.Status400BadRequest, texts.Error(quote.Error!));
         }
 
         var q = quote.Value;
@@ -109,7 +109,7 @@ public static class FreezeEndpoints
 
         return booked.IsSuccess
             ? TypedResults.Created($"/api/v1/accounts/{id}/freeze", ToItem(booked.Value))
-            : Problem(texts, booked.Error!, StatusCodes.Status400BadRequest);
+            : ApiProblems.For(booked.Error!, StatusCodes.Status400BadRequest, texts.Error(booked.Error!));
     }
 
     private static async Task<Results<Ok<FreezeEndedResponse>, ProblemHttpResult>> EndAsync(
@@ -123,28 +123,10 @@ public static class FreezeEndpoints
 
         if (!ended.IsSuccess)
         {
-            return Problem(texts, ended.Error!, StatusCodes.Status404NotFound);
+            return ApiProblems.For(ended.Error!, StatusCodes.Status404NotFound, texts.Error(ended.Error!));
         }
 
         var e = ended.Value;
         return TypedResults.Ok(new FreezeEndedResponse(e.Id, e.Outcome, e.Start, e.EndsOn));
-    }
-
-    // ApiProblems does not fill {min}/{max}/{left}; the freeze refusals need them.
-    private static ProblemHttpResult Problem(Texts texts, Error error, int status)
-    {
-        var detail = FreezeTexts.Message(texts, error);
-        var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
-        foreach (var (key, value) in error.Args ?? new Dictionary<string, string>())
-        {
-            extensions[key] = value;
-        }
-
-        if (error.Field is not null)
-        {
-            extensions["errors"] = new Dictionary<string, string[]> { [error.Field] = [detail] };
-        }
-
-        return TypedResults.Problem(detail: detail, statusCode: status, title: ApiProblems.Title(status), extensions: extensions);
     }
 }

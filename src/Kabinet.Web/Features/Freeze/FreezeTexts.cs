@@ -106,13 +106,4 @@ public static class FreezeTexts
             ["error.freeze.date_invalid"] = "A date is YYYY-MM-DD, for example 2026-12-01.",
             ["error.freeze.none"] = "There is no booked or running freeze.",
         });
-
-    /// <summary>The words of an error in the current language, its placeholders filled.</summary>
-    public static string Message(Texts texts, Error error)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentNullException.ThrowIfNull(error);
-        var args = (error.Args ?? new Dictionary<string, string>()).Select(a => (a.Key, (object)a.Value)).ToArray();
-        return texts.Format("error." + error.Code, args);
-    }
 }

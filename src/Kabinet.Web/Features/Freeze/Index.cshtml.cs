@@ -86,7 +86,7 @@ public sealed class IndexModel(Freezes freezes, Texts texts) : PageModel
         Overview = await freezes.OverviewAsync(User.ContractId(), account, ct);
         if (result is { } failed)
         {
-            FormError = FreezeTexts.Message(texts, failed.Error!);
+            FormError = texts.Error(failed.Error!);
         }
 
         return Page();
@@ -94,7 +94,7 @@ public sealed class IndexModel(Freezes freezes, Texts texts) : PageModel
 
     private void Show(Error error)
     {
-        var message = FreezeTexts.Message(texts, error);
+        var message = texts.Error(error);
         switch (error.Field)
         {
             case "start":

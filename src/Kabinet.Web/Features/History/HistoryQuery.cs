@@ -110,9 +110,7 @@ public sealed class HistoryQuery(Database database, OperatorClock clock)
     public async Task<Receipt?> ReceiptAsync(long contractId, long transactionId, long? accountId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        // Extension point for card payments (migration 0003): LEFT JOIN payments p ON p.ledger_transaction_id = t.id
-        // and select p.gateway_payment_id in place of the NULL. It waits for an index on
-        // payments (ledger_transaction_id); without one every receipt would scan the payments table.
+        // A card or SBP payment carries the gateway's reference (payments.ledger_transaction_id is indexed).
         var row = await connection.QuerySingleOrDefaultAsync<ReceiptRow>(new CommandDefinition(
             """
             SELECT t.id AS Id, t.occurred_at AS At, t.description AS Description, t.idempotency_key AS IdempotencyKey,
@@ -120,8 +118,9 @@ public sealed class HistoryQuery(Database database, OperatorClock clock)
                    a.ledger_account_id AS LedgerAccountId, c.number AS Contract, s.full_name AS Holder,
                    (SELECT MIN(la.kind) FROM ledger_entries o JOIN ledger_accounts la ON la.id = o.ledger_account_id
                     WHERE o.transaction_id = t.id AND o.ledger_account_id <> a.ledger_account_id) AS SourceKind,
-                   CAST(NULL AS TEXT) AS GatewayPaymentId
+                   p.gateway_payment_id AS GatewayPaymentId
             FROM ledger_transactions t
+            LEFT JOIN payments p ON p.ledger_transaction_id = t.id
             JOIN accounts a ON a.id = t.account_id
             JOIN contracts c ON c.id = a.contract_id
             JOIN subscribers s ON s.id = c.subscriber_id

@@ -50,23 +50,9 @@ public static class ServiceEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    /// <summary>A refusal as a problem, its arguments filled into the words and given as extensions.</summary>
-    internal static ProblemHttpResult Problem(Texts texts, Error error, int status)
-    {
-        var detail = ServiceTexts.Message(texts, error);
-        var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
-        foreach (var (key, value) in error.Args ?? new Dictionary<string, string>())
-        {
-            extensions[key] = value;
-        }
-
-        if (error.Field is not null)
-        {
-            extensions["errors"] = new Dictionary<string, string[]> { [error.Field] = [detail] };
-        }
-
-        return TypedResults.Problem(detail: detail, statusCode: status, title: ApiProblems.Title(status), extensions: extensions);
-    }
+    /// <summary>A refusal as a problem, amounts in its words shown as money.</summary>
+    internal static ProblemHttpResult Problem(Texts texts, Error error, int status) =>
+        ApiProblems.For(error, status, ServiceTexts.Message(texts, error));
 
     private static async Task<Results<Ok<ServicesResponse>, ProblemHttpResult>> ListAsync(
         long id, HttpContext http, ExtraServices services, ApiProblems problems, CancellationToken ct)
