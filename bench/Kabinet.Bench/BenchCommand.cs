@@ -13,7 +13,7 @@ internal static class BenchCommand
     {
         if (args.Length == 0 || args[0] is not ("dashboard" or "billing"))
         {
-            Console.Error.WriteLine("usage: dashboard|billing [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR]");
+            Console.Error.WriteLine("usage: dashboard|billing [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR] [--server-env KEY=VALUE]");
             return 2;
         }
 
@@ -30,6 +30,8 @@ internal static class BenchCommand
             Connections = int.Parse(Option(args, "--connections", "64"), CultureInfo.InvariantCulture),
             Seconds = int.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture),
             WorkDirectory = Option(args, "--work", Path.Combine(Path.GetTempPath(), "kabinet-bench")),
+            ServerEnvironment = args.Select((a, i) => (a, i)).Where(x => x.a == "--server-env" && x.i + 1 < args.Length)
+                .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal),
         };
         if (args[0] == "billing")
         {
@@ -63,4 +65,7 @@ internal sealed class DashboardBenchOptions
     public required int Seconds { get; init; }
 
     public required string WorkDirectory { get; init; }
+
+    /// <summary>Extra environment for the server under test (--server-env KEY=VALUE), e.g. runtime GC settings.</summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
 }

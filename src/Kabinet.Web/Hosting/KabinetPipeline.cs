@@ -1,4 +1,5 @@
 using Kabinet.Web.Features.Api;
+using Microsoft.AspNetCore.HttpOverrides;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Errors;
 using Kabinet.Web.Features.Health;
@@ -14,6 +15,9 @@ public static class KabinetPipeline
     public static void UseKabinet(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Behind nginx on the same host (deploy/nginx): the client's address and scheme come from the
+        // proxy's headers, trusted from loopback only, so rate limits see the real client.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         // Outermost, so that error pages and problems written on the way out speak the caller's language.
         app.UseRequestLocalization();
         app.UseKabinetErrors();

@@ -58,15 +58,15 @@ public sealed class DashboardQuery(Database database, OperatorClock clock)
         WHERE a.contract_id = @contractId AND p.status = 1
         """;
 
-    // The inner query walks the (ledger_account_id, transaction_id) index backwards and stops at
-    // the limit, so a subscriber with years of history costs the same as a new one.
+    // Walks the (ledger_account_id, transaction_id) index backwards and stops at the limit, so a
+    // subscriber with years of history costs the same as a new one.
     private const string OperationsSql = """
         SELECT t.id, t.kind, t.occurred_at, t.description, e.amount
-        FROM (SELECT transaction_id, amount FROM ledger_entries
-              WHERE ledger_account_id = @ledgerAccountId
-              ORDER BY transaction_id DESC LIMIT @limit) e
+        FROM ledger_entries e
         JOIN ledger_transactions t ON t.id = e.transaction_id
+        WHERE e.ledger_account_id = @ledgerAccountId
         ORDER BY e.transaction_id DESC
+        LIMIT @limit
         """;
 
     /// <summary>
