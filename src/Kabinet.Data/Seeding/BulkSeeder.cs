@@ -101,6 +101,9 @@ public static class BulkSeeder
                 await tx.CommitAsync(ct);
             }
 
+            // A million new rows leave the planner's statistics stale (PostgreSQL would not use the
+            // ledger indexes until autovacuum came round); refresh them before anyone queries.
+            await connection.ExecuteAsync("ANALYZE", commandTimeout: 600);
             stopwatch.Stop();
             return new BulkSeedReport(subscribers, firstContract, firstContract + subscribers - 1, stopwatch.Elapsed);
         }
