@@ -84,8 +84,11 @@ internal sealed partial class BillingBench(DashboardBenchOptions options)
             Console.WriteLine($"{bench.Name}: bare insert-and-update baseline...");
             var bare = await BareAsync(database, accounts);
             var rate = accounts / seconds;
-            rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {bench.Name} | {charges} | {seconds:F1} | {rate:F0} | {againSeconds:F1} | {forcedSeconds:F1} | {bare:F0} | {rate / bare:F2} |"));
+            var row = string.Create(CultureInfo.InvariantCulture,
+                $"| {bench.Name} | {charges} | {seconds:F1} | {rate:F0} | {againSeconds:F1} | {forcedSeconds:F1} | {bare:F0} | {rate / bare:F2} |");
+            // Printed at once too, so a later failure (another engine) does not lose it.
+            Console.WriteLine(row);
+            rows.Add(row);
         }
     }
 

@@ -103,7 +103,17 @@ public static class BulkSeeder
 
             // A million new rows leave the planner's statistics stale (PostgreSQL would not use the
             // ledger indexes until autovacuum came round); refresh them before anyone queries.
-            await connection.ExecuteAsync("ANALYZE", commandTimeout: 600);
+            if (database.Kind == DatabaseKind.Sqlite)
+            {
+                await connection.ExecuteAsync("ANALYZE", commandTimeout: 600);
+            }
+            else
+            {
+                // A plain connection: the data source's automatic preparation does not take ANALYZE.
+                await using var plain = new Npgsql.NpgsqlConnection(database.ConnectionString);
+                await plain.OpenAsync(ct);
+                await plain.ExecuteAsync("ANALYZE", commandTimeout: 600);
+            }
             stopwatch.Stop();
             return new BulkSeedReport(subscribers, firstContract, firstContract + subscribers - 1, stopwatch.Elapsed);
         }
