@@ -6,9 +6,13 @@ using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Billing;
 using Kabinet.Web.Features.Ledger;
 using Kabinet.Web.Features.Demo;
+using Kabinet.Web.Features.Payments;
 using Kabinet.Web.Features.Staff;
+using Kabinet.Domain.Common;
 using Kabinet.Web.Hosting;
+using Kabinet.Web.Integrations.YooKassa;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Kabinet.Web.Cli;
 
@@ -41,8 +45,10 @@ public static class Verbs
                     return await VerifyLedgerAsync(services);
                 case "create-staff":
                     return await CreateStaffAsync(services, app.Configuration["login"], app.Configuration["role"]);
+                case "refund":
+                    return await RefundAsync(services, app.Configuration["payment"], app.Configuration["amount"], app.Configuration["reason"]);
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], bill [--date YYYY-MM-DD], verify-ledger, create-staff --login L --role R.");
+                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], bill [--date YYYY-MM-DD], verify-ledger, create-staff --login L --role R, refund --payment ID [--amount 100.00] --reason TEXT.");
                     return 2;
             }
         }
@@ -113,6 +119,53 @@ public static class Verbs
 
         Console.WriteLine(problems.Count == 0 ? "The ledger is consistent." : $"{problems.Count} problem(s) found.");
         return problems.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> RefundAsync(IServiceProvider services, string? payment, string? amount, string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(payment))
+        {
+            await Console.Error.WriteLineAsync("Usage: refund --payment <payment id> [--amount 100.00] --reason \"...\" (without --amount, all that is left is refunded).");
+            return 2;
+        }
+
+        await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
+        Result<RefundOutcome> result;
+        try
+        {
+            result = await services.GetRequiredService<PaymentRefunds>().RefundAsync(payment, amount, reason, "cli:refund", CancellationToken.None);
+        }
+        catch (InvalidOperationException) when (string.IsNullOrEmpty(services.GetRequiredService<IOptions<GatewayOptions>>().Value.BaseUrl))
+        {
+            await Console.Error.WriteLineAsync(
+                "The gateway is this Kabinet's built-in sandbox acquirer, which runs inside the server: give the running server's address, " +
+                "e.g. --Kabinet:Gateway:BaseUrl http://127.0.0.1:5000/sandbox-acquirer/v3/");
+            return 2;
+        }
+
+        if (!result.IsSuccess)
+        {
+            var error = result.Error!;
+            await Console.Error.WriteLineAsync(error.Code switch
+            {
+                "refund.reason_required" => "--reason is required (at most 500 characters).",
+                "refund.amount_invalid" => "--amount takes a positive amount in roubles with two decimals, e.g. 100.00.",
+                "refund.payment_not_found" => $"No payment '{payment}'.",
+                "refund.not_succeeded" => $"Payment '{payment}' did not succeed; there is nothing to refund.",
+                "refund.nothing_left" => $"Payment '{payment}' is refunded in full already.",
+                "refund.amount_exceeds" => $"At most {error.Args!["left"]} is left to refund on payment '{payment}'.",
+                "refund.gateway_refused" => $"The gateway refused the refund: {error.Args?.GetValueOrDefault("gateway") ?? "canceled"}.",
+                "refund.pending" => "The gateway is still processing the refund; run the same command again later (it refunds once).",
+                _ => "The gateway did not answer; run the same command again (it refunds once).",
+            });
+            return error.Code is "refund.gateway_unavailable" or "refund.pending" ? 3 : 2;
+        }
+
+        var done = result.Value;
+        Console.WriteLine(done.Repeated
+            ? $"This refund was made already by the same request: {done.Amount} of payment {done.PaymentId} (refund {done.RefundId}). Left to refund: {done.Left}."
+            : $"Refunded {done.Amount} of payment {done.PaymentId} (refund {done.RefundId}). Left to refund: {done.Left}.");
+        return 0;
     }
 
     private static async Task<int> CreateStaffAsync(IServiceProvider services, string? login, string? role)

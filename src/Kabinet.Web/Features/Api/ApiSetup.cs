@@ -70,6 +70,7 @@ public static class ApiSetup
         History.HistoryEndpoints.MapHistory(api);
         api.MapPromisedPayment();
         api.MapPayments();
+        Autopay.AutopayEndpoints.MapAutopay(api);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }
 }

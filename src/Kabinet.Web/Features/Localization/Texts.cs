@@ -62,6 +62,7 @@ public sealed class Texts
         Payments.PaymentTexts.Table,
         SandboxAcquirer.SandboxTexts.Table,
         History.HistoryTexts.Table,
+        Autopay.AutopayTexts.Table,
     ];
 
     private static readonly Dictionary<string, string> AllRu = Merge(t => t.Ru);

@@ -21,6 +21,10 @@ public static class PaymentsSetup
         services.AddSingleton<OnlinePayments>();
         services.AddSingleton<PaymentStarter>();
         services.AddHostedService<PaymentReconciliationJob>();
+        services.Configure<Autopay.AutopayOptions>(configuration.GetSection("Kabinet:Autopay"));
+        services.AddSingleton<Autopay.AutopayRules>();
+        services.AddHostedService<Autopay.AutopayJob>();
+        services.AddSingleton<PaymentRefunds>();
         if (SandboxEnabled(configuration, options))
         {
             services.AddSingleton<SandboxStore>();

@@ -134,6 +134,22 @@ public sealed class SandboxStore(Database database)
     /// <summary>Records a refund once per Idempotence-Key; false when it exceeds what is left.</summary>
     public async Task<(bool Ok, string RefundId, DateTimeOffset At)> RefundAsync(string paymentId, string idempotenceKey, Money amount, DateTimeOffset now)
     {
+        try
+        {
+            return await RefundOnceAsync(paymentId, idempotenceKey, amount, now);
+        }
+        catch (Exception e) when (Database.IsUniqueViolation(e))
+        {
+            // The same Idempotence-Key twice at the same moment: the first request's refund is the answer.
+            await using var connection = await database.OpenAsync();
+            var first = await connection.QuerySingleAsync<(string Id, DateTimeOffset At)>(
+                "SELECT id, created_at FROM sandbox_refunds WHERE idempotence_key = @idempotenceKey", new { idempotenceKey });
+            return (true, first.Id, first.At);
+        }
+    }
+
+    private async Task<(bool Ok, string RefundId, DateTimeOffset At)> RefundOnceAsync(string paymentId, string idempotenceKey, Money amount, DateTimeOffset now)
+    {
         await using var connection = await database.OpenAsync();
         await using var tx = await Database.BeginWriteAsync(connection);
         var existing = (await connection.QueryAsync<(string Id, DateTimeOffset At)>(

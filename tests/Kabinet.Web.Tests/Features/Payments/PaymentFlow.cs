@@ -10,9 +10,11 @@ namespace Kabinet.Web.Tests.Features.Payments;
 internal static class PaymentFlow
 {
     /// <summary>Starts a top-up through the API; returns the payment id and the hosted page.</summary>
-    public static async Task<(string Id, Uri ConfirmationUrl)> StartAsync(HttpClient api, long account, string amount = "500.00", string method = "bank_card")
+    public static async Task<(string Id, Uri ConfirmationUrl)> StartAsync(
+        HttpClient api, long account, string amount = "500.00", string method = "bank_card", bool saveMethod = false)
     {
-        using var response = await api.PostAsJsonAsync($"/api/v1/accounts/{account}/payments", new { amount, method, consent = true });
+        using var response = await api.PostAsJsonAsync(
+            $"/api/v1/accounts/{account}/payments", new { amount, method, consent = true, save_payment_method = saveMethod });
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (body.GetProperty("id").GetString()!, new Uri(body.GetProperty("confirmation_url").GetString()!));
