@@ -101,6 +101,7 @@ public static class KabinetServices
             o.RequestCultureProviders = [new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider(), new Microsoft.AspNetCore.Localization.AcceptLanguageHeaderRequestCultureProvider()];
         });
         services.AddPayments(builder.Configuration, options);
+        Features.PublicPay.PublicPayEndpoints.AddPublicPay(services, builder.Configuration);
         services.AddKabinetApi();
         services.AddKabinetErrors();
         builder.WebHost.ConfigureKestrel(k =>

@@ -70,6 +70,7 @@ public static class ApiSetup
         History.HistoryEndpoints.MapHistory(api);
         api.MapPromisedPayment();
         api.MapPayments();
+        PublicPay.PublicPayEndpoints.MapPublicPay(app);
         Autopay.AutopayEndpoints.MapAutopay(api);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }

@@ -5,6 +5,7 @@ using Kabinet.Domain.Money;
 using Kabinet.Web.Features.Api;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Features.Shared;
 using Kabinet.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using Kabinet.Web.Features.Auth;
+using Kabinet.Web.Features.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -62,6 +62,7 @@ public sealed class Texts
         Payments.PaymentTexts.Table,
         SandboxAcquirer.SandboxTexts.Table,
         History.HistoryTexts.Table,
+        PublicPay.PublicPayTexts.Table,
         Autopay.AutopayTexts.Table,
     ];
 

@@ -1,8 +1,9 @@
-namespace Kabinet.Web.Features.History;
+namespace Kabinet.Web.Features.Shared;
 
 /// <summary>
-/// The provider's legal and bank details printed on statements and receipts (configuration section
-/// <c>Kabinet:Provider</c>). The defaults are a believable demo company, not a real one.
+/// The provider's legal and bank details printed on statements and receipts and carried by the
+/// payment QR code (configuration section <c>Kabinet:Provider</c>). The defaults are a believable
+/// demo company, not a real one.
 /// </summary>
 public sealed class ProviderOptions
 {
@@ -21,8 +22,8 @@ public sealed class ProviderOptions
     /// <summary>ОГРН.</summary>
     public string Ogrn { get; set; } = "1205400012345";
 
-    /// <summary>The bank's name.</summary>
-    public string BankName { get; set; } = "АО «Сибирский демонстрационный банк», г. Новосибирск";
+    /// <summary>The bank's name; at most 45 characters, as the payment QR code (GOST R 56042) allows.</summary>
+    public string BankName { get; set; } = "АО «Сибирский демонстрационный банк»";
 
     /// <summary>Расчётный счёт.</summary>
     public string BankAccount { get; set; } = "40702810744050012345";
