@@ -173,10 +173,16 @@ public sealed class OnlinePayments(
             }
         }
 
+        string accountNumber;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            accountNumber = await connection.ExecuteScalarAsync<string>("SELECT number FROM accounts WHERE id = @AccountId", new { request.AccountId }) ?? "";
+        }
+
         YkPayment created;
         try
         {
-            created = await gateway.CreatePaymentAsync(Build(request, amount.Value, publicId), key, ct);
+            created = await gateway.CreatePaymentAsync(Build(request, amount.Value, publicId, accountNumber), key, ct);
         }
         catch (Exception e) when (e is GatewayException or HttpRequestException or TaskCanceledException)
         {
@@ -325,7 +331,7 @@ public sealed class OnlinePayments(
             new { reason, now = time.GetUtcNow(), publicId });
     }
 
-    private YkCreatePayment Build(PaymentRequest request, Money amount, string publicId)
+    private YkCreatePayment Build(PaymentRequest request, Money amount, string publicId, string accountNumber)
     {
         var contact = request.ReceiptContact;
         var customer = contact.Contains('@', StringComparison.Ordinal)
@@ -337,7 +343,7 @@ public sealed class OnlinePayments(
             ["payment_id"] = publicId,
             ["account_id"] = request.AccountId.ToString(CultureInfo.InvariantCulture),
         };
-        var description = "Пополнение лицевого счёта " + request.AccountId.ToString(CultureInfo.InvariantCulture);
+        var description = "Пополнение лицевого счёта " + accountNumber;
         return request.SavedMethodId is { } methodId
             ? new YkCreatePayment(new YkAmount(amount), true, description, metadata, PaymentMethodId: methodId, Receipt: receipt)
             : new YkCreatePayment(
