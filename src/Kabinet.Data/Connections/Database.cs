@@ -77,7 +77,15 @@ public sealed class Database : IDisposable
     /// (BEGIN IMMEDIATE), so two writers queue on the busy timeout instead of failing with a lock
     /// upgrade error.
     /// </summary>
-    public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default)
+    public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
+        await BeginWriteAsync(connection, durable: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="BeginWriteAsync(DbConnection, CancellationToken)"/>; with <paramref name="durable"/>
+    /// SQLite also syncs the WAL at commit (synchronous = FULL), so a commit survives a power cut,
+    /// for writes that are acknowledged to a peer which will not resend them.
+    /// </summary>
+    public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, bool durable, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         if (connection is not SqliteConnection sqlite)
@@ -87,7 +95,9 @@ public sealed class Database : IDisposable
 
         using (var pragma = sqlite.CreateCommand())
         {
-            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
+            pragma.CommandText = durable
+                ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;"
+                : "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -41,6 +41,10 @@ public static class TypeHandlers
     public static object Day(DatabaseKind kind, DateOnly day) =>
         kind == DatabaseKind.Sqlite ? day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : day;
 
+    /// <summary>An instant as a parameter value for the given engine (raw ADO.NET, outside Dapper).</summary>
+    public static object Instant(DatabaseKind kind, DateTimeOffset value) =>
+        kind == DatabaseKind.Sqlite ? SqliteInstant(value) : value.ToUniversalTime();
+
     /// <summary>Reads a day column from either engine (raw ADO.NET, outside Dapper).</summary>
     public static DateOnly ReadDay(object value) => DayHandler.ParseValue(value);
 

@@ -41,6 +41,7 @@ public static class KabinetPipeline
         app.MapCulture();
         app.MapLogout();
         app.MapKabinetApi();
+        Features.Network.RadiusEndpoints.MapRadius(app);
         app.MapPayments(app.Configuration.GetSection(KabinetOptions.Section).Get<KabinetOptions>() ?? new KabinetOptions());
         app.MapRazorPages();
     }

@@ -45,6 +45,7 @@ public static class KabinetServices
         Features.Services.ServiceEndpoints.AddExtraServices(services);
         Features.Freeze.FreezeEndpoints.AddFreeze(services);
         Features.History.HistoryEndpoints.AddHistory(services);
+        Features.Network.RadiusEndpoints.AddNetwork(services, builder.Configuration);
         services.AddSingleton<Texts>();
         services.AddSingleton<Display>();
         services.AddHostedService<DatabaseStartup>();

@@ -1,0 +1,197 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Dapper;
+using Kabinet.Data.Connections;
+using Kabinet.Web.Hosting;
+
+namespace Kabinet.Web.Features.Network;
+
+/// <summary>
+/// Stores Accounting-Requests (M14). A request is acknowledged only after its transaction has
+/// committed (synced on SQLite), so the NAS resends anything Kabinet did not keep. Requests that
+/// arrive together are written in one transaction (group commit): one sync for many packets.
+/// Storing is idempotent: counters only grow, and traffic is the growth, so a repeated, late or
+/// reordered packet adds nothing.
+/// </summary>
+public sealed class AccountingWriter(Database database, OperatorClock clock, ILogger<AccountingWriter> logger) : BackgroundService
+{
+    private const int MaxBatch = 512;
+
+    private readonly Channel<(AccountingPacket Packet, TaskCompletionSource Done)> _queue =
+        Channel.CreateBounded<(AccountingPacket, TaskCompletionSource)>(new BoundedChannelOptions(20_000) { SingleReader = true });
+
+    /// <summary>Queues a packet and completes when it is durably stored; throws when it could not be.</summary>
+    public async Task StoreAsync(AccountingPacket packet, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync((packet, done), ct);
+        await done.Task.WaitAsync(ct);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<(AccountingPacket Packet, TaskCompletionSource Done)>(MaxBatch);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxBatch && reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                await WriteBatchAsync(batch, stoppingToken);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            foreach (var (_, done) in batch)
+            {
+                done.TrySetCanceled(stoppingToken);
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<(AccountingPacket Packet, TaskCompletionSource Done)> batch, CancellationToken ct)
+    {
+        try
+        {
+            await WriteAsync(batch.Select(b => b.Packet), ct);
+            batch.ForEach(b => b.Done.TrySetResult());
+            return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException && batch.Count > 1)
+        {
+            logger.LogWarning(e, "An accounting batch of {Count} failed; storing its packets one by one", batch.Count);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            batch[0].Done.TrySetException(e);
+            return;
+        }
+
+        // One bad packet must not cost the others their acknowledgement.
+        foreach (var (packet, done) in batch)
+        {
+            try
+            {
+                await WriteAsync([packet], ct);
+                done.TrySetResult();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Accounting packet {Kind} for session {Session} could not be stored", packet.Kind, packet.UniqueId);
+                done.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task WriteAsync(IEnumerable<AccountingPacket> packets, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var tx = await Database.BeginWriteAsync(connection, durable: true, ct);
+        foreach (var packet in packets)
+        {
+            await ApplyAsync(connection, tx, packet, ct);
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task ApplyAsync(DbConnection connection, DbTransaction tx, AccountingPacket p, CancellationToken ct)
+    {
+        if (p.Kind is AccountingKind.On or AccountingKind.Off)
+        {
+            // The NAS (re)started: whatever it had open is gone.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE radius_sessions SET stopped_at = @At, stop_cause = 'NAS-Reboot' WHERE nas_ip = @NasIp AND stopped_at IS NULL AND started_at <= @At",
+                new { p.At, p.NasIp }, tx, cancellationToken: ct));
+            return;
+        }
+
+        var session = await connection.QuerySingleOrDefaultAsync<(long Id, long? AccountId, long BytesIn, long BytesOut)?>(new CommandDefinition(
+            "SELECT id, account_id, bytes_in, bytes_out FROM radius_sessions WHERE unique_id = @UniqueId",
+            new { p.UniqueId }, tx, cancellationToken: ct));
+        long? accountId;
+        long addIn, addOut;
+        var isStop = p.Kind == AccountingKind.Stop;
+        var cause = p.Cause ?? "Unknown";
+        if (session is null)
+        {
+            var owner = await OwnerAsync(connection, tx, p, ct);
+            accountId = owner?.AccountId;
+            addIn = p.BytesIn;
+            addOut = p.BytesOut;
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO radius_sessions (unique_id, session_id, access_point_id, account_id, user_name, nas_ip, framed_ip, mac,
+                                             started_at, updated_at, stopped_at, stop_cause, bytes_in, bytes_out)
+                VALUES (@UniqueId, @SessionId, @apId, @accountId, @UserName, @NasIp, @FramedIp, @Mac, @At, @At, @stopped, @stopCause, @BytesIn, @BytesOut)
+                """,
+                new
+                {
+                    p.UniqueId, p.SessionId, apId = owner?.AccessPointId, accountId, p.UserName, p.NasIp, p.FramedIp, p.Mac, p.At,
+                    stopped = isStop ? p.At : (DateTimeOffset?)null, stopCause = isStop ? cause : null, p.BytesIn, p.BytesOut,
+                },
+                tx, cancellationToken: ct));
+        }
+        else
+        {
+            var s = session.Value;
+            accountId = s.AccountId;
+            addIn = Math.Max(0, p.BytesIn - s.BytesIn);
+            addOut = Math.Max(0, p.BytesOut - s.BytesOut);
+            // A Start that arrives late moves the start back; a Stop closes (a stale close is replaced
+            // by the NAS's own); counters and the last update only move forward.
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE radius_sessions SET
+                    bytes_in = bytes_in + @addIn,
+                    bytes_out = bytes_out + @addOut,
+                    started_at = CASE WHEN @isStart AND @At < started_at THEN @At ELSE started_at END,
+                    updated_at = CASE WHEN @At > updated_at THEN @At ELSE updated_at END,
+                    framed_ip = COALESCE(framed_ip, @FramedIp),
+                    mac = COALESCE(mac, @Mac),
+                    stopped_at = CASE WHEN @isStop AND (stopped_at IS NULL OR stop_cause = 'Stale') THEN @At ELSE stopped_at END,
+                    stop_cause = CASE WHEN @isStop AND (stopped_at IS NULL OR stop_cause = 'Stale') THEN @cause ELSE stop_cause END
+                WHERE id = @id
+                """,
+                new { addIn, addOut, isStart = p.Kind == AccountingKind.Start, p.At, p.FramedIp, p.Mac, isStop, cause, id = s.Id },
+                tx, cancellationToken: ct));
+        }
+
+        if (accountId is { } account && (addIn > 0 || addOut > 0))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO traffic_daily (account_id, day, bytes_in, bytes_out) VALUES (@account, @day, @addIn, @addOut)
+                ON CONFLICT (account_id, day) DO UPDATE SET bytes_in = traffic_daily.bytes_in + @addIn, bytes_out = traffic_daily.bytes_out + @addOut
+                """,
+                new { account, day = DateOnly.FromDateTime(clock.ToLocal(p.At).DateTime), addIn, addOut },
+                tx, cancellationToken: ct));
+        }
+    }
+
+    /// <summary>The session's access point: from the echoed Class, else by login, else by IPoE MAC.</summary>
+    private static async Task<(long AccessPointId, long AccountId)?> OwnerAsync(DbConnection connection, DbTransaction tx, AccountingPacket p, CancellationToken ct)
+    {
+        (string Sql, object Args)[] lookups =
+        [
+            ("SELECT id, account_id FROM access_points WHERE id = @id", new { id = p.AccessPointId ?? 0 }),
+            ("SELECT id, account_id FROM access_points WHERE login = @UserName", new { p.UserName }),
+            ("SELECT id, account_id FROM access_points WHERE mac = @mac AND kind = 2 ORDER BY id LIMIT 1", new { mac = p.Mac ?? "" }),
+        ];
+        foreach (var (sql, args) in lookups)
+        {
+            if (await connection.QuerySingleOrDefaultAsync<(long, long)?>(new CommandDefinition(sql, args, tx, cancellationToken: ct)) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+}
