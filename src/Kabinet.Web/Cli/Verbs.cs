@@ -5,6 +5,7 @@ using Kabinet.Data.Seeding;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Billing;
 using Kabinet.Web.Features.Ledger;
+using Kabinet.Web.Features.Network;
 using Kabinet.Web.Features.Demo;
 using Kabinet.Web.Features.Payments;
 using Kabinet.Web.Features.Staff;
@@ -45,10 +46,14 @@ public static class Verbs
                     return await VerifyLedgerAsync(services);
                 case "create-staff":
                     return await CreateStaffAsync(services, app.Configuration["login"], app.Configuration["role"]);
+                case "add-nas":
+                    return await AddNasAsync(services, app.Configuration);
+                case "set-pppoe-password":
+                    return await SetPppoePasswordAsync(services, app.Configuration["login"], app.Configuration["password"]);
                 case "refund":
                     return await RefundAsync(services, app.Configuration["payment"], app.Configuration["amount"], app.Configuration["reason"]);
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], bill [--date YYYY-MM-DD], verify-ledger, create-staff --login L --role R, refund --payment ID [--amount 100.00] --reason TEXT.");
+                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], bill [--date YYYY-MM-DD], verify-ledger, create-staff --login L --role R, refund --payment ID [--amount 100.00] --reason TEXT, add-nas --name N --ip IP --vendor mikrotik|cisco|juniper|accel-ppp --secret S [--coa-port 3799], set-pppoe-password --login L --password P.");
                     return 2;
             }
         }
@@ -80,7 +85,44 @@ public static class Verbs
         var hash = services.GetRequiredService<IPasswordHasher<ContractCredential>>().HashPassword(new ContractCredential(), LoadTestPassword);
         var report = await BulkSeeder.SeedAsync(database, count, hash, services.GetRequiredService<TimeProvider>().GetUtcNow(), Console.WriteLine);
         Console.WriteLine($"Seeded {report.Subscribers} subscribers in {report.Elapsed.TotalSeconds:F1} s: contracts {report.FirstContractNumber}..{report.LastContractNumber}, password {LoadTestPassword}.");
+        // Their access points share one encrypted PPPoE password, for the same reason.
+        var pppoe = await services.GetRequiredService<NetworkAdmin>().SetMissingPppoePasswordsAsync(LoadTestPassword, "seed-demo", CancellationToken.None);
+        Console.WriteLine($"PPPoE: {pppoe} access points, login u<contract>, password {LoadTestPassword}.");
         return 0;
+    }
+
+    private static async Task<int> AddNasAsync(IServiceProvider services, IConfiguration args)
+    {
+        await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
+        var port = args["coa-port"] ?? "3799";
+        if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var coaPort))
+        {
+            await Console.Error.WriteLineAsync("--coa-port takes a UDP port number.");
+            return 2;
+        }
+
+        var saved = await services.GetRequiredService<NetworkAdmin>().SaveNasAsync(
+            args["name"] ?? "", args["ip"] ?? "", args["vendor"] ?? "", args["secret"] ?? "", coaPort, "cli", CancellationToken.None);
+        return await ReportAsync(services, saved, id => $"NAS {id} saved.");
+    }
+
+    private static async Task<int> SetPppoePasswordAsync(IServiceProvider services, string? login, string? password)
+    {
+        await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
+        var saved = await services.GetRequiredService<NetworkAdmin>().SetPppoePasswordAsync(login ?? "", password ?? "", "cli", CancellationToken.None);
+        return await ReportAsync(services, saved, id => $"PPPoE password of access point {id} set.");
+    }
+
+    private static async Task<int> ReportAsync(IServiceProvider services, Result<long> result, Func<long, string> success)
+    {
+        if (result.IsSuccess)
+        {
+            Console.WriteLine(success(result.Value));
+            return 0;
+        }
+
+        await Console.Error.WriteLineAsync(services.GetRequiredService<Features.Localization.Texts>().Error(result.Error!));
+        return 2;
     }
 
     private static async Task<int> BillAsync(IServiceProvider services, string? date)

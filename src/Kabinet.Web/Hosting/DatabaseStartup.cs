@@ -50,6 +50,7 @@ public sealed class DatabaseStartup(
               Open:        {url}
               Subscriber:  contract {DemoSeeder.DemoContract}, password {DemoSeeder.DemoPassword}
               Staff:       login {DemoSeeder.DemoStaffLogin}, password {DemoSeeder.DemoStaffPassword}
+              PPPoE:       login u{DemoSeeder.DemoContract}_1, password {DemoSeeder.DemoPppoePassword} (FreeRADIUS: deploy/freeradius)
               API:         {url}/openapi/v1.json
             Stop with Ctrl+C.
 

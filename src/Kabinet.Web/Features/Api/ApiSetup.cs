@@ -68,6 +68,7 @@ public static class ApiSetup
         Services.ServiceEndpoints.MapExtraServices(api);
         Freeze.FreezeEndpoints.MapFreeze(api);
         History.HistoryEndpoints.MapHistory(api);
+        Connection.ConnectionEndpoints.MapConnection(api);
         api.MapPromisedPayment();
         api.MapPayments();
         PublicPay.PublicPayEndpoints.MapPublicPay(app);

@@ -18,14 +18,15 @@ internal static class DemoCatalog
         ("start-50", "Старт 50", "Start 50", "Архивный тариф", "Archived tariff", ServiceCategory.Internet, Audience.Individual, 400_00, 50_000, 50_000, ChargeMode.Daily, true),
     ];
 
-    public static readonly (string Code, string Ru, string En, ExtraServiceKind Kind, long PriceKopecks, bool ChargedWhileFrozen)[] Services =
+    /// <summary>Extra services; the last field is what the service means to the network (static IP, Turbo).</summary>
+    public static readonly (string Code, string Ru, string En, ExtraServiceKind Kind, long PriceKopecks, bool ChargedWhileFrozen, string? NetworkRole)[] Services =
     [
-        ("static-ip", "Статический IP-адрес", "Static IP address", ExtraServiceKind.Monthly, 150_00, true),
-        ("router-rent", "Аренда роутера", "Router rental", ExtraServiceKind.Monthly, 100_00, true),
-        ("antivirus", "Антивирус", "Antivirus", ExtraServiceKind.Monthly, 99_00, false),
-        ("tv-cinema", "ТВ-пакет «Кино»", "TV package \"Cinema\"", ExtraServiceKind.Monthly, 199_00, false),
-        ("cctv", "Видеонаблюдение", "Video surveillance", ExtraServiceKind.Monthly, 300_00, false),
-        ("turbo", "Турбо на 24 часа", "Turbo for 24 hours", ExtraServiceKind.OneOff, 50_00, false),
+        ("static-ip", "Статический IP-адрес", "Static IP address", ExtraServiceKind.Monthly, 150_00, true, "static_ip"),
+        ("router-rent", "Аренда роутера", "Router rental", ExtraServiceKind.Monthly, 100_00, true, null),
+        ("antivirus", "Антивирус", "Antivirus", ExtraServiceKind.Monthly, 99_00, false, null),
+        ("tv-cinema", "ТВ-пакет «Кино»", "TV package \"Cinema\"", ExtraServiceKind.Monthly, 199_00, false, null),
+        ("cctv", "Видеонаблюдение", "Video surveillance", ExtraServiceKind.Monthly, 300_00, false, null),
+        ("turbo", "Турбо на 24 часа", "Turbo for 24 hours", ExtraServiceKind.OneOff, 50_00, false, "turbo"),
     ];
 
     public static readonly (string City, string Street, string House)[] Buildings =

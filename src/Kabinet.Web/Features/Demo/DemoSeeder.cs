@@ -24,6 +24,7 @@ public sealed class DemoSeeder(
     OperatorClock clock,
     IPasswordHasher<ContractCredential> hasher,
     StaffAccounts staff,
+    Network.NetworkSecrets secrets,
     ILogger<DemoSeeder> logger)
 {
     /// <summary>The demo subscriber's contract number (the login).</summary>
@@ -38,12 +39,24 @@ public sealed class DemoSeeder(
     /// <summary>The demo administrator's password.</summary>
     public const string DemoStaffPassword = "kabinet-admin";
 
+    /// <summary>The PPPoE password of every demo access point (the demo subscriber's login is u100000000001_1).</summary>
+    public const string DemoPppoePassword = "pppoe-demo";
+
+    /// <summary>The demo NAS: a MikroTik on this host, which also takes CoA on the usual port.</summary>
+    public const string DemoNasIp = "127.0.0.1";
+
     private const int OtherSubscribers = 30;
+
+    private string? _pppoePassword;
     private const int HistoryDays = 60;
 
     /// <summary>Seeds when the database has no contracts yet; returns whether it did.</summary>
     public async Task<bool> SeedIfEmptyAsync(CancellationToken ct)
     {
+        // Encrypted before the write transaction: the first use of the key ring may write a key,
+        // which on SQLite would wait for this very transaction.
+        _pppoePassword = secrets.Protect(DemoPppoePassword);
+        var coaSecret = secrets.Protect("kabinet-coa-demo");
         await using var connection = await database.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(connection, ct);
         // Checked inside the write transaction: a second instance starting at once waits, then sees rows.
@@ -54,6 +67,9 @@ public sealed class DemoSeeder(
 
         var random = new Random(20261121);
         var catalog = await InsertCatalogAsync(connection, tx);
+        await connection.ExecuteAsync(
+            "INSERT INTO nas (name, ip, vendor, coa_port, coa_secret, created_at) VALUES ('Демо MikroTik', @ip, 'mikrotik', 3799, @secret, @now)",
+            new { ip = DemoNasIp, secret = coaSecret, now = clock.UtcNow }, tx);
         var today = clock.Today;
         var demo = new SubscriberPlan(
             "Иванов Иван Петрович", SubscriberKind.Individual, "+79130000001", "demo@kabinet.local",
@@ -139,8 +155,8 @@ public sealed class DemoSeeder(
         foreach (var s in DemoCatalog.Services)
         {
             var id = await connection.ExecuteScalarAsync<long>(
-                "INSERT INTO extra_services (code, name_ru, name_en, kind, price, charged_while_frozen) VALUES (@Code, @Ru, @En, @Kind, @PriceKopecks, @ChargedWhileFrozen) RETURNING id",
-                new { s.Code, s.Ru, s.En, Kind = (int)s.Kind, s.PriceKopecks, s.ChargedWhileFrozen },
+                "INSERT INTO extra_services (code, name_ru, name_en, kind, price, charged_while_frozen, network_role) VALUES (@Code, @Ru, @En, @Kind, @PriceKopecks, @ChargedWhileFrozen, @NetworkRole) RETURNING id",
+                new { s.Code, s.Ru, s.En, Kind = (int)s.Kind, s.PriceKopecks, s.ChargedWhileFrozen, s.NetworkRole },
                 tx);
             services[s.Code] = new TariffRow(id, s.Ru, new Money(s.PriceKopecks));
         }
@@ -215,13 +231,14 @@ public sealed class DemoSeeder(
         }
 
         await connection.ExecuteAsync(
-            "INSERT INTO access_points (account_id, kind, login, mac, ip) VALUES (@accountId, @kind, @login, @mac, @ip)",
+            "INSERT INTO access_points (account_id, kind, login, mac, ip, password_protected) VALUES (@accountId, @kind, @login, @mac, @ip, @password)",
             new
             {
                 accountId,
                 kind = (int)AccessPointKind.Pppoe,
                 login = "u" + number.Replace("-", "_", StringComparison.Ordinal),
-                mac = $"02:4B:{accountId / 65536 % 256:X2}:{accountId / 256 % 256:X2}:{accountId % 256:X2}:01",
+                mac = $"02:4b:{accountId / 65536 % 256:x2}:{accountId / 256 % 256:x2}:{accountId % 256:x2}:01",
+                password = _pppoePassword,
                 ip = $"10.{accountId / 65536 % 256}.{accountId / 256 % 256}.{accountId % 256}",
             },
             tx);

@@ -64,6 +64,7 @@ public sealed class Texts
         History.HistoryTexts.Table,
         PublicPay.PublicPayTexts.Table,
         Autopay.AutopayTexts.Table,
+        Connection.ConnectionTexts.Table,
     ];
 
     private static readonly Dictionary<string, string> AllRu = Merge(t => t.Ru);

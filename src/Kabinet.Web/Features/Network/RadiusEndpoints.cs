@@ -18,6 +18,8 @@ public static class RadiusEndpoints
         services.AddSingleton<NetworkSecrets>();
         services.AddSingleton<NasDirectory>();
         services.AddSingleton<AccessLines>();
+        services.AddSingleton<NetworkAdmin>();
+        Connection.ConnectionEndpoints.AddConnection(services);
         services.AddSingleton<Authorizer>();
         services.AddSingleton<RadiusGuard>();
         services.AddSingleton<AccountingWriter>();

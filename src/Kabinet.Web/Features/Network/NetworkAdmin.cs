@@ -1,0 +1,98 @@
+using System.Net;
+using Dapper;
+using Kabinet.Data.Connections;
+using Kabinet.Domain.Common;
+
+namespace Kabinet.Web.Features.Network;
+
+/// <summary>
+/// Staff changes to the network side until the back office exists (command verbs): adding or
+/// updating a NAS and setting an access point's PPPoE password or Option 82 identity. Every
+/// change is audited.
+/// </summary>
+public sealed class NetworkAdmin(Database database, NetworkSecrets secrets, NasDirectory directory, TimeProvider time)
+{
+    /// <summary>Adds a NAS, or updates the one with this address.</summary>
+    public async Task<Result<long>> SaveNasAsync(string name, string ip, string vendor, string coaSecret, int coaPort, string actor, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return new Error("network.nas_name", "name");
+        }
+
+        if (!IPAddress.TryParse(ip, out var address))
+        {
+            return new Error("network.nas_ip", "ip");
+        }
+
+        if (!VendorProfiles.IsKnown(vendor))
+        {
+            return new Error("network.nas_vendor", "vendor");
+        }
+
+        if (string.IsNullOrEmpty(coaSecret) || coaPort is < 1 or > 65535)
+        {
+            return new Error("network.nas_coa", string.IsNullOrEmpty(coaSecret) ? "secret" : "coa-port");
+        }
+
+        var protectedSecret = secrets.Protect(coaSecret);
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        await using var tx = await Database.BeginWriteAsync(connection, ct);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO nas (name, ip, vendor, coa_port, coa_secret, created_at) VALUES (@name, @ip, @vendor, @coaPort, @protectedSecret, @now)
+            ON CONFLICT (ip) DO UPDATE SET name = @name, vendor = @vendor, coa_port = @coaPort, coa_secret = @protectedSecret
+            RETURNING id
+            """,
+            new { name, ip = address.ToString(), vendor, coaPort, protectedSecret, now }, tx, cancellationToken: ct));
+        await AuditAsync(connection, tx, now, actor, "nas.save", $"nas:{id}", $"ip={address};vendor={vendor};coa_port={coaPort}", ct);
+        await tx.CommitAsync(ct);
+        directory.Invalidate();
+        return id;
+    }
+
+    /// <summary>Sets the PPPoE password of the access point with this login.</summary>
+    public async Task<Result<long>> SetPppoePasswordAsync(string login, string password, string actor, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(password) || password.Length is < 6 or > 64)
+        {
+            return new Error("network.pppoe_password", "password");
+        }
+
+        var protectedPassword = secrets.Protect(password);
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        await using var tx = await Database.BeginWriteAsync(connection, ct);
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "UPDATE access_points SET password_protected = @protectedPassword WHERE login = @login RETURNING id",
+            new { protectedPassword, login }, tx, cancellationToken: ct));
+        if (id is null)
+        {
+            return new Error("network.unknown_login", "login");
+        }
+
+        await AuditAsync(connection, tx, now, actor, "access_point.pppoe_password", $"access_point:{id}", "", ct);
+        await tx.CommitAsync(ct);
+        return id.Value;
+    }
+
+    /// <summary>Gives every access point without a PPPoE password this one (bulk-seeded load-test data).</summary>
+    public async Task<int> SetMissingPppoePasswordsAsync(string password, string actor, CancellationToken ct)
+    {
+        var protectedPassword = secrets.Protect(password);
+        await using var connection = await database.OpenAsync(ct);
+        await using var tx = await Database.BeginWriteAsync(connection, ct);
+        var count = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE access_points SET password_protected = @protectedPassword WHERE password_protected IS NULL AND kind = 1",
+            new { protectedPassword }, tx, cancellationToken: ct, commandTimeout: 600));
+        await AuditAsync(connection, tx, time.GetUtcNow(), actor, "access_point.pppoe_password_bulk", "access_points", $"count={count}", ct);
+        await tx.CommitAsync(ct);
+        return count;
+    }
+
+    private static Task<int> AuditAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, DateTimeOffset now, string actor, string action, string subject, string details, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (@now, @actor, @action, @subject, @details)",
+            new { now, actor, action, subject, details }, tx, cancellationToken: ct));
+}
