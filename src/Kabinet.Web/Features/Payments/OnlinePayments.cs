@@ -198,7 +198,7 @@ public sealed class OnlinePayments(
                 new { id = created.Id, url = created.Confirmation?.ConfirmationUrl, now = time.GetUtcNow(), publicId });
         }
 
-        var status = await ApplyAsync(created, ct);
+        var status = await ApplyAsync(created, null, ct);
         return new StartedPayment(publicId, created.Confirmation?.ConfirmationUrl, status);
     }
 
@@ -206,7 +206,13 @@ public sealed class OnlinePayments(
     /// Asks the gateway for the truth about a payment and applies it; what notifications, the result
     /// page and the reconciliation job all call.
     /// </summary>
-    public async Task<PaymentStatus?> ConfirmAsync(string gatewayPaymentId, CancellationToken ct)
+    public Task<PaymentStatus?> ConfirmAsync(string gatewayPaymentId, CancellationToken ct) => ConfirmAsync(gatewayPaymentId, null, ct);
+
+    /// <summary>
+    /// The same, for a notification that arrived at <paramref name="notifiedAt"/>: a credit it leads
+    /// to records that moment next to the credit's own.
+    /// </summary>
+    public async Task<PaymentStatus?> ConfirmAsync(string gatewayPaymentId, DateTimeOffset? notifiedAt, CancellationToken ct)
     {
         YkPayment payment;
         try
@@ -219,7 +225,7 @@ public sealed class OnlinePayments(
             return null;
         }
 
-        return await ApplyAsync(payment, ct);
+        return await ApplyAsync(payment, notifiedAt, ct);
     }
 
     /// <summary>A payment by its public id.</summary>
@@ -251,7 +257,7 @@ public sealed class OnlinePayments(
             new { before = now - olderThan, after = now - youngerThan, limit })).ToList();
     }
 
-    private async Task<PaymentStatus> ApplyAsync(YkPayment payment, CancellationToken ct)
+    private async Task<PaymentStatus> ApplyAsync(YkPayment payment, DateTimeOffset? notifiedAt, CancellationToken ct)
     {
         var gatewayName = gatewayOptions.Value.Name;
         await using var connection = await database.OpenAsync(ct);
@@ -272,7 +278,7 @@ public sealed class OnlinePayments(
                 return (PaymentStatus)local.Status;
             }
 
-            await CreditAsync(connection, local, payment, ct);
+            await CreditAsync(connection, local, payment, notifiedAt, ct);
             return PaymentStatus.Succeeded;
         }
 
@@ -287,13 +293,13 @@ public sealed class OnlinePayments(
         return (PaymentStatus)local.Status;
     }
 
-    private async Task CreditAsync(System.Data.Common.DbConnection connection, PaymentRecord local, YkPayment payment, CancellationToken ct)
+    private async Task CreditAsync(System.Data.Common.DbConnection connection, PaymentRecord local, YkPayment payment, DateTimeOffset? notifiedAt, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         await using var tx = await Database.BeginWriteAsync(connection, ct);
+        var now = time.GetUtcNow();
         // The status flip is the gate: of any number of concurrent confirmations one updates the row.
         var won = await connection.ExecuteAsync(
-            "UPDATE payments SET status = 2, succeeded_at = @now, updated_at = @now WHERE id = @Id AND status <> 2",
+            "UPDATE payments SET status = 2, updated_at = @now WHERE id = @Id AND status <> 2",
             new { now, local.Id }, tx);
         if (won == 1)
         {
@@ -301,7 +307,11 @@ public sealed class OnlinePayments(
             var posted = await PaymentPosting.PostAsync(
                 connection, tx, local.AccountId, new Money(local.Amount), SystemLedgerAccounts.GatewayTransit,
                 $"payment:{local.Gateway}:{payment.Id}", $"Оплата {method}", now);
-            await connection.ExecuteAsync("UPDATE payments SET ledger_transaction_id = @tid WHERE id = @Id", new { tid = posted.TransactionId, local.Id }, tx);
+            // Stamped last, just before the commit, so succeeded_at - notified_at is the whole credit.
+            var credited = time.GetUtcNow();
+            await connection.ExecuteAsync(
+                "UPDATE payments SET ledger_transaction_id = @tid, succeeded_at = @credited, updated_at = @credited, notified_at = @notifiedAt WHERE id = @Id",
+                new { tid = posted.TransactionId, credited, notifiedAt, local.Id }, tx);
             if (local.SaveMethod && payment.PaymentMethod is { Saved: true } saved)
             {
                 await connection.ExecuteAsync(

@@ -11,8 +11,9 @@ public static class PaymentNotifications
 {
     /// <summary>Maps the notification endpoint.</summary>
     public static void MapPaymentNotifications(this IEndpointRouteBuilder app) =>
-        app.MapPost("/payments/notifications/yookassa", async (HttpContext http, OnlinePayments payments, CancellationToken ct) =>
+        app.MapPost("/payments/notifications/yookassa", async (HttpContext http, OnlinePayments payments, TimeProvider time, CancellationToken ct) =>
         {
+            var arrived = time.GetUtcNow();
             string? id;
             try
             {
@@ -32,7 +33,7 @@ public static class PaymentNotifications
                 return Results.BadRequest();
             }
 
-            await payments.ConfirmAsync(id, ct);
+            await payments.ConfirmAsync(id, arrived, ct);
             // 200 whatever the outcome: the notification was heard; the gateway's word decided.
             return Results.Ok();
         }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
