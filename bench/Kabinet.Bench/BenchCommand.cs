@@ -4,16 +4,16 @@ namespace Kabinet.Bench;
 
 /// <summary>
 /// Benchmarks that print figures and ratios against a baseline measured in the same run.
-/// <code>dotnet run -c Release --project bench/Kabinet.Bench -- dashboard|billing [--db sqlite|postgres|both]
+/// <code>dotnet run -c Release --project bench/Kabinet.Bench -- dashboard|billing|payments [--db sqlite|postgres|both]
 ///   [--subscribers 1000000] [--users 400] [--connections 64] [--seconds 30]</code>
 /// </summary>
 internal static class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("dashboard" or "billing"))
+        if (args.Length == 0 || args[0] is not ("dashboard" or "billing" or "payments"))
         {
-            Console.Error.WriteLine("usage: dashboard|billing [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR] [--server-env KEY=VALUE]");
+            Console.Error.WriteLine("usage: dashboard|billing|payments [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR] [--server-env KEY=VALUE]");
             return 2;
         }
 
@@ -36,6 +36,10 @@ internal static class BenchCommand
         if (args[0] == "billing")
         {
             await new BillingBench(options).RunAsync();
+        }
+        else if (args[0] == "payments")
+        {
+            await new PaymentsBench(options).RunAsync();
         }
         else
         {
