@@ -13,8 +13,9 @@ log() { printf '==> %s\n' "$*"; }
 # --- system packages --------------------------------------------------------------------------
 # Debian packages the tests need. Browser tests drive /usr/bin/chromium; DejaVu gives them
 # deterministic fonts.
-apt_packages=(chromium fonts-dejavu-core)
-# HOOK: RADIUS integration tests will add here: freeradius freeradius-rest freeradius-utils
+# freeradius, freeradius-rest and freeradius-utils (radclient) run the RADIUS tests against a real
+# FreeRADIUS; the tests start private instances on free loopback ports, beside any packaged service.
+apt_packages=(chromium fonts-dejavu-core freeradius freeradius-rest freeradius-utils)
 
 if [[ $(id -u) -eq 0 ]]; then
     as_root=()
