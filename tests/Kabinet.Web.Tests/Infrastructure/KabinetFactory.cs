@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Kabinet.Data.Connections;
 using Kabinet.Web.Features.Api;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -38,6 +39,8 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             // Tests bill explicitly (BillingRun) so their balances do not move underneath them.
             ["Kabinet:Billing:Enabled"] = "false",
+            // No CoA from tests that do not play a NAS; the network tests switch it on.
+            ["Kabinet:Radius:CoaEnabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -134,6 +137,7 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            services.AddTransient<IStartupFilter, LoopbackCaller>();
         });
     }
 
@@ -165,4 +169,21 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
         ApiSetup.Configure(options);
         return options;
     }
+}
+
+/// <summary>
+/// The in-memory test server has no socket, so requests arrive without a remote address; they are
+/// given the loopback address a local caller (FreeRADIUS on the same host, a browser) would have.
+/// </summary>
+internal sealed class LoopbackCaller : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -26,6 +26,15 @@ public static class RadiusEndpoints
         services.AddHostedService(sp => sp.GetRequiredService<AccountingWriter>());
         services.AddSingleton<PostAuthLog>();
         services.AddHostedService(sp => sp.GetRequiredService<PostAuthLog>());
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value;
+            return new Integrations.Radius.RadiusClient(
+                new Integrations.Radius.RadiusClientOptions { Attempts = Math.Max(1, o.CoaAttempts), FirstTimeout = TimeSpan.FromMilliseconds(Math.Max(50, o.CoaTimeoutMs)) },
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<CoaDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<CoaDispatcher>());
         services.AddSingleton<StaleSessionJob>();
         services.AddHostedService(sp => sp.GetRequiredService<StaleSessionJob>());
     }

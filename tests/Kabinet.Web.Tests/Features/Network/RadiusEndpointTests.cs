@@ -1,0 +1,265 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Kabinet.Web.Features.Network;
+using Kabinet.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static Kabinet.Web.Tests.Features.Network.RadiusRest;
+using static Kabinet.Web.Tests.Features.TestSubscribers;
+
+namespace Kabinet.Web.Tests.Features.Network;
+
+/// <summary>The rlm_rest endpoints over HTTP (M31, M32): decisions, vendor replies, IPoE, the guard.</summary>
+public abstract class RadiusEndpointTests
+{
+    private readonly KabinetFactory _factory;
+
+    protected RadiusEndpointTests(KabinetFactory factory)
+    {
+        _factory = factory;
+        factory.Clock.Set(Now);
+    }
+
+    [Fact]
+    public async Task A_known_PPPoE_login_gets_its_password_as_control_and_the_tariff_speed_per_vendor()
+    {
+        var me = await PrepareAsync(_factory, 2, "home-300");
+        var login = await LoginOfAsync(me);
+        var admin = _factory.Services.GetRequiredService<NetworkAdmin>();
+        (await admin.SetPppoePasswordAsync(login, "secret-2", "test", default)).IsSuccess.ShouldBeTrue();
+        (await admin.SaveNasAsync("bras-cisco", "10.9.0.2", "cisco", "coa", 3799, "test", default)).IsSuccess.ShouldBeTrue();
+        (await admin.SaveNasAsync("bras-juniper", "10.9.0.3", "juniper", "coa", 3799, "test", default)).IsSuccess.ShouldBeTrue();
+        (await admin.SaveNasAsync("bras-accel", "10.9.0.4", "accel-ppp", "coa", 3799, "test", default)).IsSuccess.ShouldBeTrue();
+        using var radius = Client(_factory);
+
+        var (status, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", login), ("NAS-IP-Address", "127.0.0.1"));
+        status.ShouldBe(200);
+        body.GetProperty("control:Cleartext-Password").GetString().ShouldBe("secret-2");
+        body.GetProperty("reply:Mikrotik-Rate-Limit").GetString().ShouldBe("300000k/300000k");
+        body.GetProperty("reply:Class").GetString().ShouldStartWith("kabinet-ap-");
+        body.TryGetProperty("reply:Framed-IP-Address", out _).ShouldBeFalse("no static IP service");
+
+        (_, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", login), ("NAS-IP-Address", "10.9.0.2"));
+        var avpairs = body.GetProperty("reply:Cisco-AVPair");
+        avpairs.GetProperty("op").GetString().ShouldBe("+=");
+        avpairs.GetProperty("value").EnumerateArray().Select(v => v.GetString()).ShouldBe(
+            ["ip:sub-qos-policy-in=KABINET_UP_300000K", "ip:sub-qos-policy-out=KABINET_DOWN_300000K"]);
+        (_, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", login), ("NAS-IP-Address", "10.9.0.3"));
+        body.GetProperty("reply:ERX-Qos-Profile-Name").GetString().ShouldBe("KABINET_300000K_300000K");
+        (_, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", login), ("NAS-IP-Address", "10.9.0.4"));
+        body.GetProperty("reply:Filter-Id").GetString().ShouldBe("300000/300000");
+    }
+
+    [Fact]
+    public async Task Static_IP_and_Turbo_change_the_reply()
+    {
+        var me = await PrepareAsync(_factory, 3, "home-100");
+        var login = await LoginOfAsync(me);
+        await _factory.Services.GetRequiredService<NetworkAdmin>().SetPppoePasswordAsync(login, "secret-3", "test", default);
+        await ExecuteAsync(_factory, "UPDATE access_points SET ip = '10.77.0.3' WHERE login = @login", new { login });
+        await ExecuteAsync(_factory,
+            "INSERT INTO account_services (account_id, service_id, active_from) SELECT @id, id, @day FROM extra_services WHERE code = 'static-ip'",
+            new { id = me.AccountId, day = Today.AddDays(-1) });
+        await ExecuteAsync(_factory,
+            "INSERT INTO account_services (account_id, service_id, active_from, active_to, expires_at) SELECT @id, id, @day, @day, @until FROM extra_services WHERE code = 'turbo'",
+            new { id = me.AccountId, day = Today, until = Now.AddHours(5) });
+        using var radius = Client(_factory);
+
+        var (_, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", login), ("NAS-IP-Address", "127.0.0.1"));
+        body.GetProperty("reply:Framed-IP-Address").GetString().ShouldBe("10.77.0.3");
+        body.GetProperty("reply:Mikrotik-Rate-Limit").GetString().ShouldBe("200000k/200000k", "Turbo doubles the tariff's 100 Mbit/s");
+    }
+
+    [Fact]
+    public async Task Blocked_goes_to_the_restricted_pool_frozen_and_terminated_are_rejected_unknown_is_not_found()
+    {
+        var me = await PrepareAsync(_factory, 4);
+        var login = await LoginOfAsync(me);
+        await _factory.Services.GetRequiredService<NetworkAdmin>().SetPppoePasswordAsync(login, "secret-4", "test", default);
+        using var radius = Client(_factory);
+
+        await ExecuteAsync(_factory, "UPDATE accounts SET status = 2 WHERE id = @id", new { id = me.AccountId });
+        var (status, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", login));
+        status.ShouldBe(200);
+        body.GetProperty("reply:Framed-Pool").GetString().ShouldBe("kabinet-blocked");
+        body.TryGetProperty("reply:Mikrotik-Rate-Limit", out _).ShouldBeFalse();
+
+        await ExecuteAsync(_factory, "UPDATE accounts SET status = 3 WHERE id = @id", new { id = me.AccountId });
+        (status, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", login));
+        status.ShouldBe(401);
+        body.GetProperty("reply:Reply-Message").GetString()!.ShouldContain("добровольной блокировке");
+
+        await ExecuteAsync(_factory, "UPDATE accounts SET status = 4 WHERE id = @id", new { id = me.AccountId });
+        (status, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", login));
+        status.ShouldBe(401);
+        body.GetProperty("reply:Reply-Message").GetString()!.ShouldContain("расторгнут");
+
+        (status, _) = await PostAsync(radius, "/radius/authorize", ("User-Name", "nobody-here"));
+        status.ShouldBe(404);
+    }
+
+    [Fact]
+    public async Task IPoE_is_found_by_MAC_in_any_notation_and_by_Option_82()
+    {
+        var me = await PrepareAsync(_factory, 5);
+        await ExecuteAsync(_factory,
+            "INSERT INTO access_points (account_id, kind, mac, ip) VALUES (@id, 2, '0a:00:00:00:00:05', '10.55.0.5')", new { id = me.AccountId });
+        await ExecuteAsync(_factory,
+            "INSERT INTO access_points (account_id, kind, remote_id, circuit_id) VALUES (@id, 2, 'sw-lenina-12', 'eth0/1/7')", new { id = me.AccountId });
+        using var radius = Client(_factory);
+
+        var (status, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", "0A-00-00-00-00-05"), ("Calling-Station-Id", "0A-00-00-00-00-05"));
+        status.ShouldBe(200);
+        body.GetProperty("control:Auth-Type").GetString().ShouldBe("Accept");
+        body.GetProperty("reply:Mikrotik-Rate-Limit").GetString().ShouldBe("100000k/100000k");
+
+        // Option 82 arrives as octets in hex: "sw-lenina-12" and "eth0/1/7".
+        (status, body) = await PostAsync(radius, "/radius/authorize",
+            ("User-Name", "dhcp-client"), ("ADSL-Agent-Remote-Id", "0x" + Convert.ToHexString("sw-lenina-12"u8)),
+            ("ADSL-Agent-Circuit-Id", "0x" + Convert.ToHexString("eth0/1/7"u8)), ("Calling-Station-Id", "0a:00:00:00:00:99"));
+        status.ShouldBe(200);
+        body.GetProperty("control:Auth-Type").GetString().ShouldBe("Accept");
+
+        (status, _) = await PostAsync(radius, "/radius/authorize", ("User-Name", "x"), ("Calling-Station-Id", "0a:00:00:00:00:99"));
+        status.ShouldBe(404, "an unknown MAC is not found");
+    }
+
+    [Fact]
+    public async Task The_endpoints_refuse_callers_without_the_secret_or_through_the_proxy()
+    {
+        using (var anonymous = Client(_factory, secret: null))
+        {
+            var (status, _) = await PostAsync(anonymous, "/radius/authorize", ("User-Name", "u100000000002_1"));
+            status.ShouldBe(401);
+        }
+
+        using (var wrong = Client(_factory, secret: "guess"))
+        {
+            var (status, _) = await PostAsync(wrong, "/radius/accounting", ("Acct-Status-Type", "Start"), ("NAS-IP-Address", "127.0.0.1"), ("Acct-Session-Id", "x"));
+            status.ShouldBe(401);
+        }
+
+        using var proxied = Client(_factory);
+        proxied.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        var (refused, _) = await PostAsync(proxied, "/radius/authorize", ("User-Name", "u100000000002_1"));
+        refused.ShouldBe(403);
+        (await ScalarAsync<long>(_factory, "SELECT COUNT(*) FROM radius_sessions WHERE session_id = 'x'")).ShouldBe(0);
+
+        using var off = _factory.Restarted(new Dictionary<string, string?> { ["Kabinet:Radius:Secret"] = "" });
+        using var offClient = Client(off);
+        var (missing, _) = await PostAsync(offClient, "/radius/authorize", ("User-Name", "u100000000002_1"));
+        missing.ShouldBe(404, "without a configured secret the endpoints do not exist");
+    }
+
+    [Fact]
+    public async Task Accounting_counts_traffic_once_whatever_the_order_duplicates_and_gigawords()
+    {
+        var me = await PrepareAsync(_factory, 6);
+        var login = await LoginOfAsync(me);
+        using var radius = Client(_factory);
+        var session = "sess-" + Guid.NewGuid().ToString("N")[..8];
+        (string, object)[] Packet(string type, long inOctets, long outOctets, long outGiga = 0) =>
+        [
+            ("Acct-Status-Type", type), ("User-Name", login), ("NAS-IP-Address", "127.0.0.1"), ("Acct-Session-Id", session),
+            ("Acct-Unique-Session-Id", "u-" + session), ("Framed-IP-Address", "100.64.0.6"), ("Calling-Station-Id", "02:00:00:00:00:06"),
+            ("Acct-Input-Octets", inOctets), ("Acct-Output-Octets", outOctets), ("Acct-Output-Gigawords", outGiga),
+            ("Acct-Terminate-Cause", "User-Request"),
+        ];
+
+        // Interim before Start, a duplicate, an older interim after a newer one, Stop twice.
+        (await PostAsync(radius, "/radius/accounting", Packet("Interim-Update", 1_000, 50_000))).Status.ShouldBe(204);
+        (await PostAsync(radius, "/radius/accounting", Packet("Start", 0, 0))).Status.ShouldBe(204);
+        (await PostAsync(radius, "/radius/accounting", Packet("Interim-Update", 1_000, 50_000))).Status.ShouldBe(204);
+        (await PostAsync(radius, "/radius/accounting", Packet("Interim-Update", 5_000, 10, 1))).Status.ShouldBe(204);
+        (await PostAsync(radius, "/radius/accounting", Packet("Interim-Update", 2_000, 60_000))).Status.ShouldBe(204);
+        (await PostAsync(radius, "/radius/accounting", Packet("Stop", 6_000, 20, 1))).Status.ShouldBe(204);
+        (await PostAsync(radius, "/radius/accounting", Packet("Stop", 6_000, 20, 1))).Status.ShouldBe(204);
+
+        var row = (await QueryAsync<(long BytesIn, long BytesOut, string? Cause, string? Ip)>(_factory,
+            "SELECT bytes_in, bytes_out, stop_cause, framed_ip FROM radius_sessions WHERE session_id = @session", new { session })).Single();
+        row.BytesIn.ShouldBe(6_000);
+        row.BytesOut.ShouldBe((1L << 32) + 20, "gigawords count 2^32 octets each");
+        row.Cause.ShouldBe("User-Request");
+        row.Ip.ShouldBe("100.64.0.6");
+        var traffic = await QueryAsync<(long BytesIn, long BytesOut)>(_factory,
+            "SELECT bytes_in, bytes_out FROM traffic_daily WHERE account_id = @id", new { id = me.AccountId });
+        traffic.Sum(t => t.BytesIn).ShouldBe(6_000);
+        traffic.Sum(t => t.BytesOut).ShouldBe((1L << 32) + 20);
+
+        using var api = await me.ApiAsync(_factory);
+        var sessions = await (await api.GetAsync($"/api/v1/accounts/{me.AccountId}/sessions")).Content.ReadFromJsonAsync<JsonElement>();
+        sessions[0].GetProperty("bytes_out").GetInt64().ShouldBe((1L << 32) + 20);
+        sessions[0].GetProperty("stop_cause").GetString().ShouldBe("User-Request");
+        var days = await (await api.GetAsync($"/api/v1/accounts/{me.AccountId}/traffic?by=day")).Content.ReadFromJsonAsync<JsonElement>();
+        days.GetProperty("items").GetArrayLength().ShouldBe(30);
+        days.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("bytes_in").GetInt64()).ShouldBe(6_000);
+        var months = await (await api.GetAsync($"/api/v1/accounts/{me.AccountId}/traffic?by=month")).Content.ReadFromJsonAsync<JsonElement>();
+        months.GetProperty("items").GetArrayLength().ShouldBe(12);
+        using var bad = await api.GetAsync($"/api/v1/accounts/{me.AccountId}/traffic?by=week");
+        (await bad.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Code().ShouldBe("connection.period");
+    }
+
+    [Fact]
+    public async Task Why_offline_names_the_block_the_wrong_password_and_a_long_silence_and_another_contract_sees_nothing()
+    {
+        var me = await PrepareAsync(_factory, 7);
+        var login = await LoginOfAsync(me);
+        await _factory.Services.GetRequiredService<NetworkAdmin>().SetPppoePasswordAsync(login, "secret-7", "test", default);
+        await ExecuteAsync(_factory, "UPDATE accounts SET status = 2, threshold = 0 WHERE id = @id", new { id = me.AccountId });
+        await ExecuteAsync(_factory, "UPDATE ledger_accounts SET balance = -12345 WHERE id = @id", new { id = me.LedgerAccountId });
+        using var radius = Client(_factory);
+        (await PostAsync(radius, "/radius/post-auth?result=reject", ("User-Name", login))).Status.ShouldBe(204);
+        await _factory.Services.GetRequiredService<PostAuthLog>().FlushAsync(default);
+
+        using var api = await me.ApiAsync(_factory);
+        var connection = await (await api.GetAsync($"/api/v1/accounts/{me.AccountId}/connection")).Content.ReadFromJsonAsync<JsonElement>();
+        connection.GetProperty("online").GetBoolean().ShouldBeFalse();
+        connection.GetProperty("needed").GetString().ShouldBe("123.45");
+        var codes = connection.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
+        codes.ShouldBe(["blocked", "wrong_password", "never"]);
+        connection.GetProperty("reasons")[0].GetProperty("link").GetString().ShouldBe($"/pay?account={me.AccountId}");
+
+        using var browser = await me.BrowserAsync(_factory);
+        var page = await browser.PageAsync($"/connection?account={me.AccountId}");
+        page.ShouldContain("не хватает 123,45");
+        page.ShouldContain("неверным паролем PPPoE");
+        page.ShouldContain("<svg class=\"chart\"");
+
+        var other = await PrepareAsync(_factory, 8);
+        using var theirs = await other.ApiAsync(_factory);
+        using var foreign = await theirs.GetAsync($"/api/v1/accounts/{me.AccountId}/connection");
+        await foreign.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    private Task<string> LoginOfAsync(Prepared me) =>
+        ScalarAsync<string>(_factory, "SELECT login FROM access_points WHERE account_id = @id AND kind = 1 ORDER BY id LIMIT 1", new { id = me.AccountId });
+}
+
+public sealed class SqliteRadiusApp : IDisposable
+{
+    public KabinetFactory Factory { get; } = KabinetFactory.Sqlite(Settings());
+
+    public void Dispose() => Factory.Dispose();
+}
+
+public sealed class PostgresRadiusApp(PostgresFixture postgres) : IAsyncLifetime
+{
+    private KabinetFactory? _factory;
+
+    public KabinetFactory Factory => _factory ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync() => _factory = await KabinetFactory.PostgresAsync(postgres, Settings());
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+    }
+}
+
+public sealed class SqliteRadiusEndpointTests(SqliteRadiusApp app) : RadiusEndpointTests(app.Factory), IClassFixture<SqliteRadiusApp>;
+
+[Collection("postgres")]
+public sealed class PostgresRadiusEndpointTests(PostgresRadiusApp app) : RadiusEndpointTests(app.Factory), IClassFixture<PostgresRadiusApp>;
