@@ -23,6 +23,7 @@ public sealed class CoaDispatcher(
     RadiusClient client,
     TimeProvider time,
     IOptions<NetworkOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<CoaDispatcher> logger) : BackgroundService
 {
     private const string Consumer = "coa";
@@ -38,6 +39,13 @@ public sealed class CoaDispatcher(
         if (!options.Value.CoaEnabled)
         {
             return;
+        }
+
+        // After start-up, when the migrations have run.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
         }
 
         while (!stoppingToken.IsCancellationRequested)
@@ -229,7 +237,7 @@ public sealed class CoaDispatcher(
 
         await using var tx = await Database.BeginWriteAsync(connection, ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO event_cursors (consumer, last_event_id) SELECT @Consumer, COALESCE(MAX(id), 0) FROM account_events ON CONFLICT (consumer) DO NOTHING",
+            "INSERT INTO event_cursors (consumer, last_event_id) SELECT @Consumer, COALESCE(MAX(id), 0) FROM account_events WHERE TRUE ON CONFLICT (consumer) DO NOTHING",
             new { Consumer }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(

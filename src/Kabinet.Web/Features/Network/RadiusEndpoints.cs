@@ -122,13 +122,22 @@ public static class RadiusEndpoints
         {
             foreach (var group in attributes.GroupBy(a => a.Name, StringComparer.Ordinal))
             {
+                // do_xlat off: a value (a PPPoE password with '%') must reach the NAS as it is, not expanded.
                 var values = group.Select(a => a.Value).ToArray();
-                body[list + ":" + group.Key] = values.Length == 1 ? values[0] : new { op = "+=", value = values };
+                body[list + ":" + group.Key] = values.Length == 1
+                    ? new RestValue(":=", values[0], false)
+                    : new RestValue("+=", values, false);
             }
         }
 
         return body;
     }
+
+    /// <summary>One attribute in rlm_rest's response form.</summary>
+    private sealed record RestValue(
+        [property: System.Text.Json.Serialization.JsonPropertyName("op")] string Op,
+        [property: System.Text.Json.Serialization.JsonPropertyName("value")] object Value,
+        [property: System.Text.Json.Serialization.JsonPropertyName("do_xlat")] bool DoXlat);
 
     /// <summary>What the subscriber's router shows: Russian, the provider's first language.</summary>
     private static string RussianText(string key) => Texts.Get(key, Texts.Cultures[0]);

@@ -39,6 +39,18 @@ public static class RadiusRest
     public static JsonContent Body(params (string Name, object Value)[] attributes) =>
         JsonContent.Create(attributes.ToDictionary(a => a.Name, a => (object)new { type = a.Value is string ? "string" : "integer", value = new[] { a.Value } }));
 
+    /// <summary>The first value of an attribute in a response ({"op":..,"value":..,"do_xlat":false}); null when absent.</summary>
+    public static string? Value(JsonElement body, string name)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(name, out var attribute))
+        {
+            return null;
+        }
+
+        var value = attribute.GetProperty("value");
+        return value.ValueKind == JsonValueKind.Array ? value[0].GetString() : value.GetString();
+    }
+
     public static async Task<(int Status, JsonElement Body)> PostAsync(HttpClient client, string path, params (string Name, object Value)[] attributes)
     {
         ArgumentNullException.ThrowIfNull(client);
