@@ -4,19 +4,21 @@ namespace Kabinet.Bench;
 
 /// <summary>
 /// Benchmarks that print figures and ratios against a baseline measured in the same run.
-/// <code>dotnet run -c Release --project bench/Kabinet.Bench -- dashboard|billing|payments [--db sqlite|postgres|both]
+/// <code>dotnet run -c Release --project bench/Kabinet.Bench -- dashboard|billing|payments|radius [--db sqlite|postgres|both]
 ///   [--subscribers 1000000] [--users 400] [--connections 64] [--seconds 30]</code>
 /// </summary>
 internal static class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("dashboard" or "billing" or "payments"))
+        if (args.Length == 0 || args[0] is not ("dashboard" or "billing" or "payments" or "radius"))
         {
-            Console.Error.WriteLine("usage: dashboard|billing|payments [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR] [--server-env KEY=VALUE]");
+            Console.Error.WriteLine("usage: dashboard|billing|payments|radius [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR] [--server-env KEY=VALUE]");
             return 2;
         }
 
+        // The RADIUS benchmark's defaults: issue 5's 100,000 access points, 256 requests in flight, 20 s, 200 payments.
+        var radius = args[0] == "radius";
         var options = new DashboardBenchOptions
         {
             Databases = Option(args, "--db", "both") switch
@@ -25,10 +27,10 @@ internal static class BenchCommand
                 "postgres" => ["postgres"],
                 _ => ["sqlite", "postgres"],
             },
-            Subscribers = int.Parse(Option(args, "--subscribers", "1000000"), CultureInfo.InvariantCulture),
-            Users = int.Parse(Option(args, "--users", "400"), CultureInfo.InvariantCulture),
-            Connections = int.Parse(Option(args, "--connections", "64"), CultureInfo.InvariantCulture),
-            Seconds = int.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture),
+            Subscribers = int.Parse(Option(args, "--subscribers", radius ? "100000" : "1000000"), CultureInfo.InvariantCulture),
+            Users = int.Parse(Option(args, "--users", radius ? "200" : "400"), CultureInfo.InvariantCulture),
+            Connections = int.Parse(Option(args, "--connections", radius ? "256" : "64"), CultureInfo.InvariantCulture),
+            Seconds = int.Parse(Option(args, "--seconds", radius ? "20" : "30"), CultureInfo.InvariantCulture),
             WorkDirectory = Option(args, "--work", Path.Combine(Path.GetTempPath(), "kabinet-bench")),
             ServerEnvironment = args.Select((a, i) => (a, i)).Where(x => x.a == "--server-env" && x.i + 1 < args.Length)
                 .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal),
@@ -36,6 +38,10 @@ internal static class BenchCommand
         if (args[0] == "billing")
         {
             await new BillingBench(options).RunAsync();
+        }
+        else if (radius)
+        {
+            await new RadiusBench(options).RunAsync();
         }
         else if (args[0] == "payments")
         {

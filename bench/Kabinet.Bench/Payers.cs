@@ -61,7 +61,7 @@ internal static partial class Payers
         return new PayersResult(all.Length, failures, deadline.Elapsed.TotalSeconds, all, firstFailure);
     }
 
-    private static async Task<string?> PayAsync(HttpClient client, string createPath, Payer payer, string? cookie)
+    internal static async Task<string?> PayAsync(HttpClient client, string createPath, Payer payer, string? cookie)
     {
         string confirmation;
         using (var create = new HttpRequestMessage(HttpMethod.Post, createPath.Replace("{id}", payer.AccountId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)))
