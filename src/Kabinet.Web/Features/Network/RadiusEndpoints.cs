@@ -20,6 +20,7 @@ public static class RadiusEndpoints
         services.AddSingleton<AccessLines>();
         services.AddSingleton<NetworkAdmin>();
         Connection.ConnectionEndpoints.AddConnection(services);
+        services.AddSingleton<Captive.CaptiveLookup>();
         services.AddSingleton<Authorizer>();
         services.AddSingleton<RadiusGuard>();
         services.AddSingleton<AccountingWriter>();

@@ -73,6 +73,21 @@ public sealed class IndexModel(PublicPayments payments, PaymentQr qr, IOptions<P
 
     public string Max => limits.Value.MaxAmount.ToString("0.00", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Opens at the payment step when a reference is given (the captive page links here with the
+    /// contract already found and the amount that lifts the block); otherwise the search.
+    /// </summary>
+    public async Task<IActionResult> OnGetAsync([FromQuery] string? reference, [FromQuery] string? amount, CancellationToken ct)
+    {
+        if (reference is not null && await payments.UnprotectAsync(reference, ct) is { } chosen)
+        {
+            Amount = amount;
+            ShowPayStep(chosen.Contract, chosen.Typed);
+        }
+
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostContractAsync([FromForm] string? contract, CancellationToken ct)
     {
         Contract = contract;

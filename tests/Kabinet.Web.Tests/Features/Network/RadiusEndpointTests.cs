@@ -231,6 +231,38 @@ public abstract class RadiusEndpointTests
         await foreign.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task The_captive_page_recognises_a_blocked_connection_by_its_address_and_leads_to_paying_for_it()
+    {
+        var me = await PrepareAsync(_factory, 9);
+        var login = await LoginOfAsync(me);
+        await ExecuteAsync(_factory, "UPDATE accounts SET status = 2, threshold = 0 WHERE id = @id", new { id = me.AccountId });
+        await ExecuteAsync(_factory, "UPDATE ledger_accounts SET balance = -4321 WHERE id = @id", new { id = me.LedgerAccountId });
+        using var anonymous = _factory.Browser();
+
+        // Nobody on this address yet: a polite page with the ways in.
+        var unknown = await anonymous.PageAsync("/captive");
+        unknown.ShouldContain("Мы не узнали ваше подключение");
+
+        // The test server's callers come from 127.0.0.1: make that the blocked session's address.
+        using var radius = Client(_factory);
+        (await PostAsync(radius, "/radius/accounting", ("Acct-Status-Type", "Start"), ("User-Name", login), ("NAS-IP-Address", "127.0.0.1"),
+            ("Acct-Session-Id", "captive-9"), ("Framed-IP-Address", "127.0.0.1"))).Status.ShouldBe(204);
+        using var response = await anonymous.GetAsync("/captive");
+        response.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        var page = await response.ReadHtmlAsync();
+        page.ShouldContain("1000****0009-1");
+        page.ShouldNotContain(me.Contract, Case.Sensitive, "the full number is not shown");
+        page.ShouldContain("пополните счёт на 43,21");
+        var link = System.Text.RegularExpressions.Regex.Match(page, "href=\"(/pay-without-login\\?reference=[^\"]+)\"").Groups[1].Value;
+        link.ShouldNotBeEmpty();
+
+        var pay = await anonymous.PageAsync(link);
+        pay.ShouldContain("name=\"reference\"");
+        pay.ShouldContain("value=\"43.21\"");
+        pay.ShouldContain("1000****0009");
+    }
+
     private Task<string> LoginOfAsync(Prepared me) =>
         ScalarAsync<string>(_factory, "SELECT login FROM access_points WHERE account_id = @id AND kind = 1 ORDER BY id LIMIT 1", new { id = me.AccountId });
 }
