@@ -6,14 +6,14 @@ using Kabinet.Web.Integrations.Radius;
 namespace Kabinet.Bench;
 
 /// <summary>What a load run saw: answers by code, timeouts, latencies of the answered requests.</summary>
-internal sealed record RadiusLoadResult(long Sent, long Accepted, long Rejected, long OtherAnswers, long Timeouts, double Seconds, double[] LatencyMs)
+internal sealed record RadiusLoadResult(long Sent, long Accepted, long Rejected, long OtherAnswers, long Timeouts, double Seconds, double[] LatencyMs, long UdpDrops)
 {
     public double Rate => Accepted / Seconds;
 
     public double Percentile(double p) => PaymentsBench.Percentile(LatencyMs, p);
 
     public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{Sent} sent in {Seconds:F1} s: {Accepted} answered as expected ({Rate:F0}/s), {Rejected} rejected, {OtherAnswers} other answers, {Timeouts} timeouts; p50 {Percentile(50):F2} ms, p99 {Percentile(99):F2} ms");
+        $"{Sent} sent in {Seconds:F1} s: {Accepted} answered as expected ({Rate:F0}/s), {Rejected} rejected, {OtherAnswers} other answers, {Timeouts} timeouts ({UdpDrops} datagrams dropped by full UDP receive buffers on this machine meanwhile); p50 {Percentile(50):F2} ms, p99 {Percentile(99):F2} ms");
 }
 
 /// <summary>
@@ -36,6 +36,7 @@ internal static class RadiusLoad
         var counter = -1L;
         long sent = 0, accepted = 0, rejected = 0, other = 0, timeouts = 0;
         var latencies = new List<double>[sockets];
+        var dropsBefore = UdpReceiveBufferErrors();
         var watch = Stopwatch.StartNew();
         var key = System.Text.Encoding.UTF8.GetBytes(secret);
 
@@ -43,6 +44,7 @@ internal static class RadiusLoad
         {
             var mine = latencies[s] = new List<double>(1 << 16);
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.ReceiveBufferSize = 4 << 20;
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             socket.Connect(server);
             var pending = new TaskCompletionSource<byte[]>?[256];
@@ -143,6 +145,25 @@ internal static class RadiusLoad
         }));
 
         var seconds = watch.Elapsed.TotalSeconds;
-        return new RadiusLoadResult(sent, accepted, rejected, other, timeouts, seconds, [.. latencies.SelectMany(l => l)]);
+        return new RadiusLoadResult(sent, accepted, rejected, other, timeouts, seconds, [.. latencies.SelectMany(l => l)], UdpReceiveBufferErrors() - dropsBefore);
+    }
+
+    /// <summary>
+    /// Linux's count of UDP datagrams dropped because a socket's receive buffer was full
+    /// (/proc/net/snmp RcvbufErrors), machine-wide: what explains a timeout with no retransmission.
+    /// </summary>
+    private static long UdpReceiveBufferErrors()
+    {
+        try
+        {
+            var lines = File.ReadAllLines("/proc/net/snmp").Where(l => l.StartsWith("Udp:", StringComparison.Ordinal)).ToArray();
+            var names = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var values = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return long.Parse(values[Array.IndexOf(names, "RcvbufErrors")], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or IndexOutOfRangeException or FormatException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 }
