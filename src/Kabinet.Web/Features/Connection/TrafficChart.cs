@@ -7,16 +7,17 @@ namespace Kabinet.Web.Features.Connection;
 
 /// <summary>
 /// A bar chart of traffic drawn on the server as SVG: downloaded and uploaded side by side per
-/// period. The drawing is 360 units wide so its labels stay readable on a phone; it scales up on
+/// period. The drawing is 320 units wide so its labels stay readable on a phone; it scales up on
 /// a desktop. It is decorative for screen readers (aria-hidden): the page gives the same figures
 /// in a table.
 /// </summary>
 public static class TrafficChart
 {
-    private const int Width = 360;
-    private const int Height = 170;
-    private const int Left = 40;
-    private const int Bottom = 22;
+    private const int Width = 320;
+    private const int Height = 180;
+    private const int Left = 58;
+    private const int Right = 6;
+    private const int Bottom = 24;
     private const int Top = 8;
 
     /// <summary>The SVG for the points; <paramref name="label"/> names a period on the axis, <paramref name="every"/> says how often.</summary>
@@ -27,7 +28,7 @@ public static class TrafficChart
         var inv = CultureInfo.InvariantCulture;
         var max = Math.Max(1, points.Count == 0 ? 1 : points.Max(p => Math.Max(p.BytesIn, p.BytesOut)));
         var plotHeight = Height - Bottom - Top;
-        var slot = (double)(Width - Left) / Math.Max(1, points.Count);
+        var slot = (double)(Width - Left - Right) / Math.Max(1, points.Count);
         var bar = Math.Max(1.0, (slot - 2) / 2);
         var svg = new StringBuilder(4096);
         svg.Append(inv, $"<svg class=\"chart\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-hidden=\"true\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\">");
@@ -35,7 +36,7 @@ public static class TrafficChart
         foreach (var fraction in new[] { 0.0, 0.5, 1.0 })
         {
             var y = Top + (plotHeight * (1 - fraction));
-            svg.Append(inv, $"<line class=\"grid\" x1=\"{Left}\" x2=\"{Width}\" y1=\"{y:0.#}\" y2=\"{y:0.#}\"/>");
+            svg.Append(inv, $"<line class=\"grid\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y:0.#}\" y2=\"{y:0.#}\"/>");
             svg.Append(inv, $"<text class=\"axis\" x=\"{Left - 4}\" y=\"{y + 4:0.#}\" text-anchor=\"end\">{Encode(ByteSize.Format((long)(max * fraction)))}</text>");
         }
 
@@ -49,7 +50,9 @@ public static class TrafficChart
             svg.Append(inv, $"<rect class=\"up\" x=\"{x + bar:0.##}\" y=\"{Top + plotHeight - up:0.##}\" width=\"{bar:0.##}\" height=\"{up:0.##}\"/>");
             if ((points.Count - 1 - i) % every == 0)
             {
-                svg.Append(inv, $"<text class=\"axis\" x=\"{x + bar:0.##}\" y=\"{Height - 6}\" text-anchor=\"middle\">{Encode(label(p.Period))}</text>");
+                // The newest label ends at its bar so that it stays inside the drawing.
+                var last = i == points.Count - 1;
+                svg.Append(inv, $"<text class=\"axis\" x=\"{(last ? x + (2 * bar) : x + bar):0.##}\" y=\"{Height - 6}\" text-anchor=\"{(last ? "end" : "middle")}\">{Encode(label(p.Period))}</text>");
             }
         }
 
