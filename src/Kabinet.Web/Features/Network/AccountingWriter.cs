@@ -13,7 +13,7 @@ namespace Kabinet.Web.Features.Network;
 /// Storing is idempotent: counters only grow, and traffic is the growth, so a repeated, late or
 /// reordered packet adds nothing.
 /// </summary>
-public sealed class AccountingWriter(Database database, OperatorClock clock, ILogger<AccountingWriter> logger) : BackgroundService
+public sealed class AccountingWriter(Database database, OperatorClock clock, PostAuthLog authLog, ILogger<AccountingWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
 
@@ -123,6 +123,12 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, ILo
         {
             var owner = await OwnerAsync(connection, tx, p, ct);
             accountId = owner?.AccountId;
+            if (owner is { } found)
+            {
+                // A session means the NAS let the subscriber in: the accept FreeRADIUS does not report.
+                authLog.Record(found.AccessPointId, p.At, "accept");
+            }
+
             addIn = p.BytesIn;
             addOut = p.BytesOut;
             await connection.ExecuteAsync(new CommandDefinition(

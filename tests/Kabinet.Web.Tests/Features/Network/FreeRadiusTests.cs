@@ -139,6 +139,12 @@ public sealed class FreeRadiusTests : FreeRadiusBed
         await Factory.Services.GetRequiredService<PostAuthLog>().FlushAsync(default);
         (await TestSubscribers.ScalarAsync<string>(Factory, "SELECT last_auth_result FROM access_points WHERE login = @login", new { login }))
             .ShouldBe("reject:network.reason.wrong_password");
+
+        // The site reports only rejects; the accept is learnt from the session that follows it.
+        await StartSessionAsync(login, "after-" + Guid.NewGuid().ToString("N")[..6], "100.64.0.2");
+        await Factory.Services.GetRequiredService<PostAuthLog>().FlushAsync(default);
+        (await TestSubscribers.ScalarAsync<string>(Factory, "SELECT last_auth_result FROM access_points WHERE login = @login", new { login }))
+            .ShouldBe("accept");
     }
 
     [Fact]
