@@ -16,6 +16,7 @@ public sealed class Database : IDisposable
 
     private readonly NpgsqlDataSource? _postgres;
     private readonly ConcurrentBag<ReadSession> _idleReadSessions = [];
+    private readonly SqliteWriter? _sqliteWriter;
 
     public Database(DatabaseKind kind, string connectionString)
     {
@@ -43,6 +44,7 @@ public sealed class Database : IDisposable
                 DefaultTimeout = 30,
             };
             ConnectionString = builder.ToString();
+            _sqliteWriter = new SqliteWriter(ConnectionString);
         }
     }
 
@@ -70,6 +72,37 @@ public sealed class Database : IDisposable
         _postgres is not null
             ? ReadSession.ForPostgres(await _postgres.OpenConnectionAsync(cancellationToken))
             : await ReadSession.OpenSqliteAsync(ConnectionString, _idleReadSessions, cancellationToken);
+
+    /// <summary>A write transaction on a connection of its own; on SQLite, writers of this process take turns (see <see cref="WriteSession"/>).</summary>
+    public async Task<WriteSession> OpenWriteSessionAsync(CancellationToken cancellationToken = default) =>
+        _postgres is not null
+            ? await WriteSession.OpenPostgresAsync(await _postgres.OpenConnectionAsync(cancellationToken), cancellationToken)
+            : await WriteSession.OpenSqliteAsync(_sqliteWriter!, cancellationToken);
+
+    /// <summary>
+    /// Runs single-statement writes (each its own transaction) on a connection of their own: on
+    /// PostgreSQL a pooled one, on SQLite this process's writer connection in its turn (see
+    /// <see cref="WriteSession"/>). Pass no transaction to the statements.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, Task<T>> write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (_postgres is not null)
+        {
+            await using var connection = await _postgres.OpenConnectionAsync(cancellationToken);
+            return await write(connection);
+        }
+
+        await _sqliteWriter!.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await write(await _sqliteWriter.ConnectionAsync(cancellationToken));
+        }
+        finally
+        {
+            _sqliteWriter.Gate.Release();
+        }
+    }
 
     /// <summary>
     /// Starts a write transaction. On SQLite it first turns on foreign keys (a no-op inside a
@@ -116,6 +149,7 @@ public sealed class Database : IDisposable
     public void Dispose()
     {
         _postgres?.Dispose();
+        _sqliteWriter?.Dispose();
         while (_idleReadSessions.TryTake(out var session))
         {
             session.Connection.Dispose();
