@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using Dapper;
 using Kabinet.Data.Connections;
 using Kabinet.Domain.Ledger;
@@ -29,7 +31,18 @@ public static class LedgerWriter
     /// Posts inside the caller's write transaction (begun with <see cref="Database.BeginWriteAsync"/>),
     /// so a money movement and the state change it causes commit together.
     /// </summary>
-    public static async Task<PostResult> PostAsync(DbConnection connection, DbTransaction tx, LedgerTransaction transaction)
+    public static Task<PostResult> PostAsync(DbConnection connection, DbTransaction tx, LedgerTransaction transaction) =>
+        PostAsync(connection, tx, transaction, null);
+
+    /// <summary>
+    /// Posts, but when <paramref name="deferredBalances"/> is given, leaves the balance moves of the
+    /// provider's own ledger accounts in it instead of making them: those rows (gateway transit,
+    /// cash desk) are touched by every payment, so a caller with more to do in its transaction makes
+    /// them last with <see cref="MoveBalancesAsync"/>, and holds their row lock (PostgreSQL) only
+    /// for the end of it. The caller must move them before it commits.
+    /// </summary>
+    public static async Task<PostResult> PostAsync(
+        DbConnection connection, DbTransaction tx, LedgerTransaction transaction, List<(long LedgerAccountId, long Amount)>? deferredBalances)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(transaction);
@@ -59,6 +72,33 @@ public static class LedgerWriter
             return new PostResult(PostOutcome.AlreadyPosted, existing);
         }
 
+        if (deferredBalances is not null)
+        {
+            // All the entries and the subscribers' balance moves in one round trip.
+            var sql = new StringBuilder();
+            var parameters = new DynamicParameters(new { id, at = transaction.OccurredAt });
+            var i = 0;
+            foreach (var entry in transaction.Entries)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $"INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount) VALUES (@id, @account{i}, @amount{i});");
+                if (entry.LedgerAccountId < SystemLedgerAccounts.FirstSubscriberLedgerAccount)
+                {
+                    deferredBalances.Add((entry.LedgerAccountId, entry.Amount.Kopecks));
+                }
+                else
+                {
+                    sql.Append(CultureInfo.InvariantCulture, $"UPDATE ledger_accounts SET balance = balance + @amount{i}, updated_at = @at WHERE id = @account{i};");
+                }
+
+                parameters.Add($"account{i}", entry.LedgerAccountId);
+                parameters.Add($"amount{i}", entry.Amount.Kopecks);
+                i++;
+            }
+
+            await connection.ExecuteAsync(sql.ToString(), parameters, tx);
+            return new PostResult(PostOutcome.Posted, id.Value);
+        }
+
         foreach (var entry in transaction.Entries)
         {
             await connection.ExecuteAsync(
@@ -71,6 +111,35 @@ public static class LedgerWriter
         }
 
         return new PostResult(PostOutcome.Posted, id.Value);
+    }
+
+    /// <summary>Makes the balance moves that <see cref="PostAsync(DbConnection, DbTransaction, LedgerTransaction, List{ValueTuple{long, long}})"/> left.</summary>
+    /// <remarks>
+    /// <paramref name="thenSql"/> (with <paramref name="thenParameters"/>, whose names must not start
+    /// with "move") is the caller's last statement, sent in the same round trip.
+    /// </remarks>
+    public static async Task MoveBalancesAsync(
+        DbConnection connection, DbTransaction tx, IEnumerable<(long LedgerAccountId, long Amount)> moves, DateTimeOffset at,
+        string? thenSql = null, object? thenParameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(moves);
+        var sql = new StringBuilder();
+        var parameters = new DynamicParameters(thenParameters);
+        parameters.Add("moveAt", at);
+        var i = 0;
+        foreach (var (account, amount) in moves)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"UPDATE ledger_accounts SET balance = balance + @moveAmount{i}, updated_at = @moveAt WHERE id = @moveAccount{i};");
+            parameters.Add($"moveAccount{i}", account);
+            parameters.Add($"moveAmount{i}", amount);
+            i++;
+        }
+
+        sql.Append(thenSql);
+        if (sql.Length > 0)
+        {
+            await connection.ExecuteAsync(sql.ToString(), parameters, tx);
+        }
     }
 
     /// <summary>Posts in a transaction of its own.</summary>
