@@ -89,6 +89,9 @@ public sealed class PaymentRecord
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? SucceededAt { get; init; }
+
+    /// <summary>The account's ledger account.</summary>
+    public long LedgerAccountId { get; init; }
 }
 
 /// <summary>What starting a payment gives back: where to send the payer.</summary>
@@ -98,7 +101,7 @@ public sealed record StartedPayment(string PublicId, string? ConfirmationUrl, Pa
 public sealed record PaymentRequest(
     long AccountId, string? AmountText, PaymentMethod Method, PaymentSource Source, string ReceiptContact,
     string ReturnUrl, bool SaveMethod = false, string? ConsentText = null, string? SavedMethodId = null, long? AutopayRuleId = null,
-    string? IdempotenceKey = null);
+    string? IdempotenceKey = null, string? AccountNumber = null);
 
 /// <summary>
 /// Online payments through the gateway (M6): starts them, and credits them exactly once when the
@@ -108,14 +111,29 @@ public sealed record PaymentRequest(
 /// </summary>
 public sealed class OnlinePayments(
     Database database, YooKassaClient gateway, IOptions<GatewayOptions> gatewayOptions, IOptions<PaymentOptions> limits,
-    TimeProvider time, ILogger<OnlinePayments> logger)
+    TimeProvider time, ILogger<OnlinePayments> logger) : IDisposable
 {
+    // PostgreSQL: how many credits of this instance run at once; the others wait here, not holding
+    // a pooled connection that the payers' requests need.
+    private const int CreditSlots = 6;
+
+    private readonly SemaphoreSlim _transitTurn = new(1, 1);
+    private readonly SemaphoreSlim _creditSlots = new(CreditSlots, CreditSlots);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _transitTurn.Dispose();
+        _creditSlots.Dispose();
+    }
+
     private const string Columns = """
         p.id AS Id, p.public_id AS PublicId, p.account_id AS AccountId, a.contract_id AS ContractId, p.amount AS Amount,
         p.method AS Method, p.source AS Source, p.gateway AS Gateway, p.gateway_payment_id AS GatewayPaymentId,
         p.idempotence_key AS IdempotenceKey, p.status AS Status, p.failure_code AS FailureCode, p.confirmation_url AS ConfirmationUrl,
         p.save_method AS SaveMethod, p.consent_text AS ConsentText, p.consent_at AS ConsentAt,
-        p.ledger_transaction_id AS LedgerTransactionId, p.created_at AS CreatedAt, p.succeeded_at AS SucceededAt
+        p.ledger_transaction_id AS LedgerTransactionId, p.created_at AS CreatedAt, p.succeeded_at AS SucceededAt,
+        a.ledger_account_id AS LedgerAccountId
         """;
 
     /// <summary>Checks an amount typed by the payer against the limits.</summary>
@@ -149,34 +167,34 @@ public sealed class OnlinePayments(
         var now = time.GetUtcNow();
         var publicId = Guid.NewGuid().ToString("N");
         var key = request.IdempotenceKey ?? Guid.NewGuid().ToString("N");
-        await using (var connection = await database.OpenAsync(ct))
+        var accountNumber = request.AccountNumber;
+        if (accountNumber is null)
         {
-            var inserted = await connection.ExecuteAsync(
-                """
-                INSERT INTO payments (public_id, account_id, amount, method, source, gateway, idempotence_key, status, receipt_contact,
-                                      save_method, consent_text, consent_at, autopay_rule_id, created_at, updated_at)
-                VALUES (@publicId, @AccountId, @amount, @method, @source, @gateway, @key, 1, @ReceiptContact,
-                        @SaveMethod, @ConsentText, @consentAt, @AutopayRuleId, @now, @now)
-                ON CONFLICT (idempotence_key) DO NOTHING
-                """,
-                new
-                {
-                    publicId, request.AccountId, amount = amount.Value.Kopecks, method = (int)request.Method, source = (int)request.Source,
-                    gateway = gatewayOptions.Value.Name, key, request.ReceiptContact, request.SaveMethod, request.ConsentText,
-                    consentAt = request.SaveMethod ? now : (DateTimeOffset?)null, request.AutopayRuleId, now,
-                });
-            if (inserted == 0)
-            {
-                // The same request again (autopay's key per rule and period): answer with the first one.
-                var first = await FindByKeyAsync(key, ct);
-                return new StartedPayment(first!.PublicId, first.ConfirmationUrl, (PaymentStatus)first.Status);
-            }
+            await using var connection = await database.OpenAsync(ct);
+            accountNumber = await connection.ExecuteScalarAsync<string>("SELECT number FROM accounts WHERE id = @AccountId", new { request.AccountId }) ?? "";
         }
 
-        string accountNumber;
-        await using (var connection = await database.OpenAsync(ct))
+        var inserted = await database.WriteAsync(
+            connection => connection.ExecuteAsync(
+            """
+            INSERT INTO payments (public_id, account_id, amount, method, source, gateway, idempotence_key, status, receipt_contact,
+                                  save_method, consent_text, consent_at, autopay_rule_id, created_at, updated_at)
+            VALUES (@publicId, @AccountId, @amount, @method, @source, @gateway, @key, 1, @ReceiptContact,
+                    @SaveMethod, @ConsentText, @consentAt, @AutopayRuleId, @now, @now)
+            ON CONFLICT (idempotence_key) DO NOTHING
+            """,
+            new
+            {
+                publicId, request.AccountId, amount = amount.Value.Kopecks, method = (int)request.Method, source = (int)request.Source,
+                gateway = gatewayOptions.Value.Name, key, request.ReceiptContact, request.SaveMethod, request.ConsentText,
+                consentAt = request.SaveMethod ? now : (DateTimeOffset?)null, request.AutopayRuleId, now,
+            }),
+            ct);
+        if (inserted == 0)
         {
-            accountNumber = await connection.ExecuteScalarAsync<string>("SELECT number FROM accounts WHERE id = @AccountId", new { request.AccountId }) ?? "";
+            // The same request again (autopay's key per rule and period): answer with the first one.
+            var first = await FindByKeyAsync(key, ct);
+            return new StartedPayment(first!.PublicId, first.ConfirmationUrl, (PaymentStatus)first.Status);
         }
 
         YkPayment created;
@@ -191,14 +209,14 @@ public sealed class OnlinePayments(
             return new Error("payment.gateway_unavailable");
         }
 
-        await using (var connection = await database.OpenAsync(ct))
-        {
-            await connection.ExecuteAsync(
+        await database.WriteAsync(
+            connection => connection.ExecuteAsync(
                 "UPDATE payments SET gateway_payment_id = @id, confirmation_url = @url, updated_at = @now WHERE public_id = @publicId",
-                new { id = created.Id, url = created.Confirmation?.ConfirmationUrl, now = time.GetUtcNow(), publicId });
-        }
+                new { id = created.Id, url = created.Confirmation?.ConfirmationUrl, now = time.GetUtcNow(), publicId }),
+            ct);
 
-        var status = await ApplyAsync(created, null, ct);
+        // Waiting for the payer: nothing to apply (a saved card's charge is decided at once and applied).
+        var status = created.Status == YkPayment.Pending ? PaymentStatus.Pending : await ApplyAsync(created, null, ct);
         return new StartedPayment(publicId, created.Confirmation?.ConfirmationUrl, status);
     }
 
@@ -260,10 +278,14 @@ public sealed class OnlinePayments(
     private async Task<PaymentStatus> ApplyAsync(YkPayment payment, DateTimeOffset? notifiedAt, CancellationToken ct)
     {
         var gatewayName = gatewayOptions.Value.Name;
-        await using var connection = await database.OpenAsync(ct);
-        var local = await connection.QuerySingleOrDefaultAsync<PaymentRecord>(
-            $"SELECT {Columns} FROM payments p JOIN accounts a ON a.id = p.account_id WHERE p.gateway = @gatewayName AND p.gateway_payment_id = @id",
-            new { gatewayName, id = payment.Id });
+        PaymentRecord? local;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            local = await connection.QuerySingleOrDefaultAsync<PaymentRecord>(
+                $"SELECT {Columns} FROM payments p JOIN accounts a ON a.id = p.account_id WHERE p.gateway = @gatewayName AND p.gateway_payment_id = @id",
+                new { gatewayName, id = payment.Id });
+        }
+
         if (local is null)
         {
             logger.LogWarning("Gateway payment {GatewayPaymentId} is not one of ours", payment.Id);
@@ -278,67 +300,110 @@ public sealed class OnlinePayments(
                 return (PaymentStatus)local.Status;
             }
 
-            await CreditAsync(connection, local, payment, notifiedAt, ct);
+            if (local.Status == (int)PaymentStatus.Succeeded)
+            {
+                // Already credited (a repeated notification): the flip below would change nothing.
+                return PaymentStatus.Succeeded;
+            }
+
+            await CreditAsync(local, payment, notifiedAt, ct);
             return PaymentStatus.Succeeded;
         }
 
         if (payment.Status == YkPayment.Canceled)
         {
-            await connection.ExecuteAsync(
-                "UPDATE payments SET status = 3, failure_code = @reason, updated_at = @now WHERE id = @Id AND status = 1",
-                new { reason = payment.CancellationDetails?.Reason ?? "general_decline", now = time.GetUtcNow(), local.Id });
+            await database.WriteAsync(
+                connection => connection.ExecuteAsync(
+                    "UPDATE payments SET status = 3, failure_code = @reason, updated_at = @now WHERE id = @Id AND status = 1",
+                    new { reason = payment.CancellationDetails?.Reason ?? "general_decline", now = time.GetUtcNow(), local.Id }),
+                ct);
             return PaymentStatus.Canceled;
         }
 
         return (PaymentStatus)local.Status;
     }
 
-    private async Task CreditAsync(System.Data.Common.DbConnection connection, PaymentRecord local, YkPayment payment, DateTimeOffset? notifiedAt, CancellationToken ct)
+    private async Task CreditAsync(PaymentRecord local, YkPayment payment, DateTimeOffset? notifiedAt, CancellationToken ct)
     {
-        await using var tx = await Database.BeginWriteAsync(connection, ct);
-        var now = time.GetUtcNow();
-        // The status flip is the gate: of any number of concurrent confirmations one updates the row.
-        var won = await connection.ExecuteAsync(
-            "UPDATE payments SET status = 2, updated_at = @now WHERE id = @Id AND status <> 2",
-            new { now, local.Id }, tx);
-        if (won == 1)
+        var postgres = database.Kind == DatabaseKind.Postgres;
+        var inTurn = false;
+        if (postgres)
         {
-            var method = local.Method == (int)PaymentMethod.Sbp ? "СБП" : "банковской картой";
-            var posted = await PaymentPosting.PostAsync(
-                connection, tx, local.AccountId, new Money(local.Amount), SystemLedgerAccounts.GatewayTransit,
-                $"payment:{local.Gateway}:{payment.Id}", $"Оплата {method}", now);
-            // Stamped last, just before the commit, so succeeded_at - notified_at is the whole credit.
-            var credited = time.GetUtcNow();
-            await connection.ExecuteAsync(
-                "UPDATE payments SET ledger_transaction_id = @tid, succeeded_at = @credited, updated_at = @credited, notified_at = @notifiedAt WHERE id = @Id",
-                new { tid = posted.TransactionId, credited, notifiedAt, local.Id }, tx);
-            if (local.SaveMethod && payment.PaymentMethod is { Saved: true } saved)
-            {
-                await connection.ExecuteAsync(
-                    """
-                    INSERT INTO payment_methods (account_id, gateway, gateway_method_id, kind, title, consent_text, consent_at, created_at)
-                    VALUES (@AccountId, @Gateway, @methodId, @kind, @title, @consent, @consentAt, @now)
-                    ON CONFLICT (gateway, gateway_method_id) DO NOTHING
-                    """,
-                    new
-                    {
-                        local.AccountId, local.Gateway, methodId = saved.Id, kind = saved.Type,
-                        title = saved.Card?.Last4 is { } last4 ? "•••• " + last4 : saved.Title ?? saved.Type,
-                        consent = local.ConsentText ?? "", consentAt = local.ConsentAt ?? now, now,
-                    },
-                    tx);
-            }
+            await _creditSlots.WaitAsync(ct);
         }
 
-        await tx.CommitAsync(ct);
+        try
+        {
+            await using var write = await database.OpenWriteSessionAsync(ct);
+            var (connection, tx) = (write.Connection, write.Transaction);
+            var now = time.GetUtcNow();
+            // The status flip is the gate: of any number of concurrent confirmations one updates the row.
+            var won = await connection.ExecuteAsync(
+                "UPDATE payments SET status = 2, updated_at = @now WHERE id = @Id AND status <> 2",
+                new { now, local.Id }, tx);
+            if (won == 1)
+            {
+                var method = local.Method == (int)PaymentMethod.Sbp ? "СБП" : "банковской картой";
+                // The gateway transit balance, which every payment moves, is moved last, and this instance's
+                // credits take turns at it: on PostgreSQL its row lock is then held for the end of one
+                // transaction at a time instead of queueing every credit's connection on it.
+                var hot = new List<(long LedgerAccountId, long Amount)>(2);
+                var posted = await PaymentPosting.PostAsync(
+                    connection, tx, local.AccountId, local.LedgerAccountId, new Money(local.Amount), SystemLedgerAccounts.GatewayTransit,
+                    $"payment:{local.Gateway}:{payment.Id}", $"Оплата {method}", now, hot);
+                if (postgres)
+                {
+                    await _transitTurn.WaitAsync(ct);
+                    inTurn = true;
+                }
+
+                // Stamped last, in the last round trip before the commit, so succeeded_at - notified_at is the whole credit.
+                var credited = time.GetUtcNow();
+                await LedgerWriter.MoveBalancesAsync(
+                    connection, tx, hot, now,
+                    "UPDATE payments SET ledger_transaction_id = @tid, succeeded_at = @credited, updated_at = @credited, notified_at = @notifiedAt WHERE id = @Id",
+                    new { tid = posted.TransactionId, credited, notifiedAt, local.Id });
+                if (local.SaveMethod && payment.PaymentMethod is { Saved: true } saved)
+                {
+                    await connection.ExecuteAsync(
+                        """
+                        INSERT INTO payment_methods (account_id, gateway, gateway_method_id, kind, title, consent_text, consent_at, created_at)
+                        VALUES (@AccountId, @Gateway, @methodId, @kind, @title, @consent, @consentAt, @now)
+                        ON CONFLICT (gateway, gateway_method_id) DO NOTHING
+                        """,
+                        new
+                        {
+                            local.AccountId, local.Gateway, methodId = saved.Id, kind = saved.Type,
+                            title = saved.Card?.Last4 is { } last4 ? "•••• " + last4 : saved.Title ?? saved.Type,
+                            consent = local.ConsentText ?? "", consentAt = local.ConsentAt ?? now, now,
+                        },
+                        tx);
+                }
+            }
+
+            await write.CommitAsync(ct);
+        }
+        finally
+        {
+            if (inTurn)
+            {
+                _transitTurn.Release();
+            }
+
+            if (postgres)
+            {
+                _creditSlots.Release();
+            }
+        }
     }
 
     private async Task FailAsync(string publicId, string reason, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(
-            "UPDATE payments SET status = 3, failure_code = @reason, updated_at = @now WHERE public_id = @publicId AND status = 1",
-            new { reason, now = time.GetUtcNow(), publicId });
+        await database.WriteAsync(
+            connection => connection.ExecuteAsync(
+                "UPDATE payments SET status = 3, failure_code = @reason, updated_at = @now WHERE public_id = @publicId AND status = 1",
+                new { reason, now = time.GetUtcNow(), publicId }),
+            ct);
     }
 
     private YkCreatePayment Build(PaymentRequest request, Money amount, string publicId, string accountNumber)

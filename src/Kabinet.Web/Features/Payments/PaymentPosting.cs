@@ -21,6 +21,17 @@ public static class PaymentPosting
     {
         var ledgerAccount = await connection.ExecuteScalarAsync<long>(
             "SELECT ledger_account_id FROM accounts WHERE id = @accountId", new { accountId }, tx);
+        return await PostAsync(connection, tx, accountId, ledgerAccount, amount, fromLedgerAccount, idempotencyKey, description, at, null);
+    }
+
+    /// <summary>
+    /// The same for a caller that knows the account's ledger account; with <paramref name="deferredBalances"/>
+    /// the provider's own balances are left for the caller to move last (see <see cref="LedgerWriter"/>).
+    /// </summary>
+    public static async Task<PostResult> PostAsync(
+        DbConnection connection, DbTransaction tx, long accountId, long ledgerAccount, Money amount, long fromLedgerAccount,
+        string idempotencyKey, string description, DateTimeOffset at, List<(long LedgerAccountId, long Amount)>? deferredBalances)
+    {
         var payment = LedgerTransaction.Transfer(
             idempotencyKey, TransactionKind.Payment, accountId, at, description, fromLedgerAccount, ledgerAccount, amount);
         if (!payment.IsSuccess)
@@ -28,19 +39,20 @@ public static class PaymentPosting
             throw new ArgumentException($"Invalid payment: {payment.Error!.Code}", nameof(amount));
         }
 
-        var posted = await LedgerWriter.PostAsync(connection, tx, payment.Value);
+        var posted = await LedgerWriter.PostAsync(connection, tx, payment.Value, deferredBalances);
         if (posted.Outcome == PostOutcome.AlreadyPosted)
         {
             return posted;
         }
 
-        await RepayPromisedAsync(connection, tx, accountId, ledgerAccount, amount, posted.TransactionId, at);
+        await RepayPromisedAsync(connection, tx, accountId, ledgerAccount, amount, posted.TransactionId, at, deferredBalances);
         await AccountStatusWriter.ReevaluateAsync(connection, tx, accountId, at);
         return posted;
     }
 
     private static async Task RepayPromisedAsync(
-        DbConnection connection, DbTransaction tx, long accountId, long ledgerAccount, Money paid, long paymentId, DateTimeOffset at)
+        DbConnection connection, DbTransaction tx, long accountId, long ledgerAccount, Money paid, long paymentId, DateTimeOffset at,
+        List<(long LedgerAccountId, long Amount)>? deferredBalances)
     {
         var open = (await connection.QueryAsync<(long Id, long Outstanding)>(
             "SELECT id, outstanding FROM promised_payments WHERE account_id = @accountId AND status = 1", new { accountId }, tx)).ToList();
@@ -58,6 +70,6 @@ public static class PaymentPosting
         var repayment = LedgerTransaction.Transfer(
             $"promised-repay:{promised.Id}:{paymentId}", TransactionKind.PromisedPayment, accountId, at,
             "Погашение обещанного платежа", ledgerAccount, SystemLedgerAccounts.PromisedCredit, repay).Value;
-        await LedgerWriter.PostAsync(connection, tx, repayment);
+        await LedgerWriter.PostAsync(connection, tx, repayment, deferredBalances);
     }
 }

@@ -28,13 +28,23 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments)
         long contractId, long accountId, TopUpInput input, PaymentSource source, string returnUrl, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
+        (string Number, string? Email, string? Phone) account;
         await using (var connection = await database.OpenAsync(ct))
         {
-            if (await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM accounts WHERE id = @accountId AND contract_id = @contractId", new { accountId, contractId }) == 0)
+            // The account's number (for the gateway's description) and the contact on file, in the ownership check.
+            var found = (await connection.QueryAsync<(string Number, string? Email, string? Phone)>(
+                """
+                SELECT a.number, s.email, s.phone FROM accounts a
+                JOIN contracts c ON c.id = a.contract_id JOIN subscribers s ON s.id = c.subscriber_id
+                WHERE a.id = @accountId AND a.contract_id = @contractId
+                """,
+                new { accountId, contractId })).ToList();
+            if (found.Count == 0)
             {
                 return new Error("account.not_found");
             }
+
+            account = found[0];
         }
 
         var amount = payments.ParseAmount(input.Amount);
@@ -54,7 +64,8 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments)
             return new Error("payment.method_invalid", "method");
         }
 
-        var contact = ReceiptContact.Normalize(input.Contact) ?? (input.Contact is null ? await ContactOnFileAsync(contractId, ct) : null);
+        var contact = ReceiptContact.Normalize(input.Contact)
+            ?? (input.Contact is null ? ReceiptContact.Normalize(account.Email) ?? ReceiptContact.Normalize(account.Phone) : null);
         if (contact is null)
         {
             return new Error("payment.contact_invalid", "contact");
@@ -68,7 +79,7 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments)
         var save = input.SaveCard && method == PaymentMethod.BankCard;
         return await payments.StartAsync(
             new PaymentRequest(accountId, input.Amount, method.Value, source, contact, returnUrl, save,
-                save ? "Согласие на сохранение карты и автоплатежи по договору-оферте" : null),
+                save ? "Согласие на сохранение карты и автоплатежи по договору-оферте" : null, AccountNumber: account.Number),
             ct);
     }
 }

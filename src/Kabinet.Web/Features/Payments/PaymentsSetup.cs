@@ -15,9 +15,11 @@ public static class PaymentsSetup
         services.Configure<PaymentOptions>(configuration.GetSection("Kabinet:Payments"));
         services.Configure<SandboxOptions>(configuration.GetSection("Kabinet:Sandbox"));
         services.AddSingleton<SelfAddress>();
-        services.AddHttpClient(YooKassaClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
+        // No per-request logging handlers: the gateway calls sit on every payment's path, and their
+        // failures are logged where they are handled.
+        services.AddHttpClient(YooKassaClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15)).RemoveAllLoggers();
         services.AddSingleton<YooKassaClient>();
-        services.AddHttpClient(nameof(SandboxNotifier), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(nameof(SandboxNotifier), client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSingleton<OnlinePayments>();
         services.AddSingleton<PaymentStarter>();
         services.AddHostedService<PaymentReconciliationJob>();

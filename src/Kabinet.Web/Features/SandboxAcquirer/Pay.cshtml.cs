@@ -74,7 +74,7 @@ public sealed class PayModel(SandboxStore store, SandboxNotifier notifier, SelfA
 
     private async Task<IActionResult> FinishAsync(string status, string? last4, string? reason)
     {
-        if (await store.FinishAsync(Payment!.Id, status, last4, reason) && await store.FindAsync(Payment.Id) is { } done)
+        if (await store.FinishAsync(Payment!.Id, status, last4, reason) is { } done)
         {
             notifier.Notify(done.ToProtocol(SandboxAcquirerEndpoints.HostedPage(self, done.Id)));
         }

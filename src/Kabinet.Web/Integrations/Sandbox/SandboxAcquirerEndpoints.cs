@@ -88,7 +88,7 @@ public static class SandboxAcquirerEndpoints
             return denied;
         }
 
-        if (await store.FinishAsync(id, YkPayment.Canceled, null, "canceled_by_merchant") && await store.FindAsync(id) is { } canceled)
+        if (await store.FinishAsync(id, YkPayment.Canceled, null, "canceled_by_merchant") is { } canceled)
         {
             notifier.Notify(canceled.ToProtocol(""));
         }

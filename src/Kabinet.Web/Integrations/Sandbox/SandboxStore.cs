@@ -67,39 +67,42 @@ public sealed class SandboxStore(Database database)
     /// <summary>Creates a payment, or returns the one created before with the same Idempotence-Key.</summary>
     public async Task<SandboxPayment> CreateAsync(string shopId, string idempotenceKey, YkCreatePayment request, string? methodId, string? last4, string status, string? cancel, DateTimeOffset now)
     {
-        await using var connection = await database.OpenAsync();
         var id = "sbx_" + Guid.NewGuid().ToString("N");
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO sandbox_payments (id, shop_id, idempotence_key, amount, status, paid, capture, description, metadata, receipt, return_url,
-                                          method_type, save_method, method_id, card_last4, cancel_reason, refunded, created_at)
-            VALUES (@id, @shopId, @idempotenceKey, @amount, @status, @paid, @capture, @description, @metadata, @receipt, @returnUrl,
-                    @methodType, @save, @methodId, @last4, @cancel, 0, @now)
-            ON CONFLICT (shop_id, idempotence_key) DO NOTHING
-            """,
-            new
-            {
-                id,
-                shopId,
-                idempotenceKey,
-                amount = request.Amount.Value.Kopecks,
-                status,
-                paid = status == YkPayment.Succeeded,
-                capture = request.Capture,
-                description = request.Description,
-                metadata = JsonSerializer.Serialize(request.Metadata),
-                receipt = request.Receipt is null ? null : JsonSerializer.Serialize(request.Receipt, YooKassaClient.Json),
-                returnUrl = request.Confirmation?.ReturnUrl,
-                methodType = request.PaymentMethodData?.Type ?? "bank_card",
-                save = request.SavePaymentMethod,
-                methodId,
-                last4,
-                cancel,
-                now,
-            });
-        return (await connection.QuerySingleAsync<SandboxPayment>(
-            $"SELECT {Columns} FROM sandbox_payments WHERE shop_id = @shopId AND idempotence_key = @idempotenceKey",
-            new { shopId, idempotenceKey }))!;
+        return await database.WriteAsync(async connection =>
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO sandbox_payments (id, shop_id, idempotence_key, amount, status, paid, capture, description, metadata, receipt, return_url,
+                                              method_type, save_method, method_id, card_last4, cancel_reason, refunded, created_at)
+                VALUES (@id, @shopId, @idempotenceKey, @amount, @status, @paid, @capture, @description, @metadata, @receipt, @returnUrl,
+                        @methodType, @save, @methodId, @last4, @cancel, 0, @now)
+                ON CONFLICT (shop_id, idempotence_key) DO NOTHING
+                """,
+                new
+                {
+                    id,
+                    shopId,
+                    idempotenceKey,
+                    amount = request.Amount.Value.Kopecks,
+                    status,
+                    paid = status == YkPayment.Succeeded,
+                    capture = request.Capture,
+                    description = request.Description,
+                    metadata = JsonSerializer.Serialize(request.Metadata),
+                    receipt = request.Receipt is null ? null : JsonSerializer.Serialize(request.Receipt, YooKassaClient.Json),
+                    returnUrl = request.Confirmation?.ReturnUrl,
+                    methodType = request.PaymentMethodData?.Type ?? "bank_card",
+                    save = request.SavePaymentMethod,
+                    methodId,
+                    last4,
+                    cancel,
+                    now,
+                });
+            // The one created now, or the first with this Idempotence-Key.
+            return await connection.QuerySingleAsync<SandboxPayment>(
+                $"SELECT {Columns} FROM sandbox_payments WHERE shop_id = @shopId AND idempotence_key = @idempotenceKey",
+                new { shopId, idempotenceKey });
+        });
     }
 
     /// <summary>A payment by id.</summary>
@@ -118,17 +121,17 @@ public sealed class SandboxStore(Database database)
             new { shopId, methodId });
     }
 
-    /// <summary>Moves a pending payment to its outcome; false when it was not pending any more.</summary>
-    public async Task<bool> FinishAsync(string id, string status, string? last4, string? cancelReason)
+    /// <summary>Moves a pending payment to its outcome and returns it; null when it was not pending any more.</summary>
+    public async Task<SandboxPayment?> FinishAsync(string id, string status, string? last4, string? cancelReason)
     {
-        await using var connection = await database.OpenAsync();
-        return await connection.ExecuteAsync(
-            """
+        return await database.WriteAsync(connection => connection.QuerySingleOrDefaultAsync<SandboxPayment>(
+            $"""
             UPDATE sandbox_payments SET status = @status, paid = @paid, card_last4 = COALESCE(@last4, card_last4),
                    method_id = CASE WHEN @status = 'succeeded' THEN 'pm_' || id ELSE method_id END, cancel_reason = @cancelReason
             WHERE id = @id AND status = 'pending'
+            RETURNING {Columns}
             """,
-            new { id, status, paid = status == YkPayment.Succeeded, last4, cancelReason }) == 1;
+            new { id, status, paid = status == YkPayment.Succeeded, last4, cancelReason }));
     }
 
     /// <summary>Records a refund once per Idempotence-Key; false when it exceeds what is left.</summary>
