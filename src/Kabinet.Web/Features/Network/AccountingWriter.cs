@@ -17,22 +17,31 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
 {
     private const int MaxBatch = 512;
 
-    private readonly Channel<(AccountingPacket Packet, TaskCompletionSource Done)> _queue =
-        Channel.CreateBounded<(AccountingPacket, TaskCompletionSource)>(new BoundedChannelOptions(20_000) { SingleReader = true });
+    // SQLite has one writer at a time, so one queue; PostgreSQL takes concurrent transactions and
+    // commits them in groups, so packets are spread over several queues by session (a session's
+    // packets stay in order in its queue).
+    private readonly Channel<(AccountingPacket Packet, TaskCompletionSource Done)>[] _queues =
+        Enumerable.Range(0, database.Kind == DatabaseKind.Sqlite ? 1 : 4)
+            .Select(_ => Channel.CreateBounded<(AccountingPacket, TaskCompletionSource)>(new BoundedChannelOptions(20_000) { SingleReader = true }))
+            .ToArray();
 
     /// <summary>Queues a packet and completes when it is durably stored; throws when it could not be.</summary>
     public async Task StoreAsync(AccountingPacket packet, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(packet);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.Writer.WriteAsync((packet, done), ct);
+        var queue = _queues[(int)((uint)StringComparer.Ordinal.GetHashCode(packet.UniqueId) % (uint)_queues.Length)];
+        await queue.Writer.WriteAsync((packet, done), ct);
         await done.Task.WaitAsync(ct);
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_queues.Select(q => DrainAsync(q.Reader, stoppingToken)));
+
+    private async Task DrainAsync(ChannelReader<(AccountingPacket Packet, TaskCompletionSource Done)> reader, CancellationToken stoppingToken)
     {
         var batch = new List<(AccountingPacket Packet, TaskCompletionSource Done)>(MaxBatch);
-        var reader = _queue.Reader;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
@@ -93,15 +102,30 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
     {
         await using var connection = await database.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(connection, durable: true, ct);
+        var traffic = new SortedDictionary<(long Account, DateOnly Day), (long In, long Out)>();
         foreach (var packet in packets)
         {
-            await ApplyAsync(connection, tx, packet, ct);
+            if (await ApplyAsync(connection, tx, packet, ct) is { } growth)
+            {
+                var key = (growth.Account, growth.Day);
+                var sum = traffic.GetValueOrDefault(key);
+                traffic[key] = (sum.In + growth.In, sum.Out + growth.Out);
+            }
         }
 
+        // One row per account and day, in a fixed order: concurrent batches on PostgreSQL lock
+        // traffic rows in the same order and cannot deadlock.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO traffic_daily (account_id, day, bytes_in, bytes_out) VALUES (@Account, @Day, @In, @Out)
+            ON CONFLICT (account_id, day) DO UPDATE SET bytes_in = traffic_daily.bytes_in + @In, bytes_out = traffic_daily.bytes_out + @Out
+            """,
+            traffic.Select(t => new { t.Key.Account, t.Key.Day, t.Value.In, t.Value.Out }), tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
 
-    private async Task ApplyAsync(DbConnection connection, DbTransaction tx, AccountingPacket p, CancellationToken ct)
+    /// <summary>Stores one packet; returns the traffic it adds to its account's day, if any.</summary>
+    private async Task<(long Account, DateOnly Day, long In, long Out)?> ApplyAsync(DbConnection connection, DbTransaction tx, AccountingPacket p, CancellationToken ct)
     {
         if (p.Kind is AccountingKind.On or AccountingKind.Off)
         {
@@ -109,7 +133,7 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE radius_sessions SET stopped_at = @At, stop_cause = 'NAS-Reboot' WHERE nas_ip = @NasIp AND stopped_at IS NULL AND started_at <= @At",
                 new { p.At, p.NasIp }, tx, cancellationToken: ct));
-            return;
+            return null;
         }
 
         var session = await connection.QuerySingleOrDefaultAsync<(long Id, long? AccountId, long BytesIn, long BytesOut)?>(new CommandDefinition(
@@ -169,16 +193,9 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
                 tx, cancellationToken: ct));
         }
 
-        if (accountId is { } account && (addIn > 0 || addOut > 0))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO traffic_daily (account_id, day, bytes_in, bytes_out) VALUES (@account, @day, @addIn, @addOut)
-                ON CONFLICT (account_id, day) DO UPDATE SET bytes_in = traffic_daily.bytes_in + @addIn, bytes_out = traffic_daily.bytes_out + @addOut
-                """,
-                new { account, day = DateOnly.FromDateTime(clock.ToLocal(p.At).DateTime), addIn, addOut },
-                tx, cancellationToken: ct));
-        }
+        return accountId is { } account && (addIn > 0 || addOut > 0)
+            ? (account, DateOnly.FromDateTime(clock.ToLocal(p.At).DateTime), addIn, addOut)
+            : null;
     }
 
     /// <summary>The session's access point: from the echoed Class, else by login, else by IPoE MAC.</summary>
