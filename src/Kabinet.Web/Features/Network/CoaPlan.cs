@@ -19,7 +19,7 @@ public enum CoaAction
 /// Maps the billing outbox's events to CoA (RFC 5176). A blocked account in pool mode must leave
 /// its session to get a pool address, so it is disconnected; in slow-down mode its speed is
 /// changed in place. Unblocking mirrors it. A freeze disconnects (the next request is refused);
-/// a tariff change or Turbo changes the speed; a static IP switched on or off disconnects, since
+/// a tariff change, a Turbo bought or run out changes the speed; a static IP switched on or off disconnects, since
 /// an address cannot change inside a session.
 /// </summary>
 public static class CoaPlan

@@ -263,6 +263,54 @@ public abstract class RadiusEndpointTests
         pay.ShouldContain("1000****0009");
     }
 
+    [Fact]
+    public async Task The_sweep_closes_silent_sessions_a_late_Stop_replaces_the_stale_close_and_an_ended_Turbo_is_announced_once()
+    {
+        var me = await PrepareAsync(_factory, 10 + 1);
+        var login = await LoginOfAsync(me);
+        using var radius = Client(_factory);
+        (await PostAsync(radius, "/radius/accounting", ("Acct-Status-Type", "Start"), ("User-Name", login), ("NAS-IP-Address", "127.0.0.1"),
+            ("Acct-Session-Id", "sweep-11"))).Status.ShouldBe(204);
+        await ExecuteAsync(_factory,
+            "INSERT INTO account_services (account_id, service_id, active_from, active_to, expires_at) SELECT @id, id, @day, @day, @until FROM extra_services WHERE code = 'turbo'",
+            new { id = me.AccountId, day = Today, until = Now.AddMinutes(30) });
+        var sweep = _factory.Services.GetRequiredService<StaleSessionJob>();
+
+        _factory.Clock.Set(Now.AddMinutes(10));
+        (await sweep.RunOnceAsync(default)).ShouldBe(0, "ten quiet minutes are not stale yet");
+        _factory.Clock.Set(Now.AddMinutes(45));
+        (await sweep.RunOnceAsync(default)).ShouldBeGreaterThanOrEqualTo(1);
+        (await ScalarAsync<string>(_factory, "SELECT stop_cause FROM radius_sessions WHERE session_id = 'sweep-11'")).ShouldBe("Stale");
+        (await sweep.RunOnceAsync(default)).ShouldBe(0);
+        (await ScalarAsync<long>(_factory, "SELECT COUNT(*) FROM account_events WHERE account_id = @id AND kind = 'turbo_ended'", new { id = me.AccountId }))
+            .ShouldBe(1, "announced once, whatever the number of sweeps");
+
+        (await PostAsync(radius, "/radius/accounting", ("Acct-Status-Type", "Stop"), ("User-Name", login), ("NAS-IP-Address", "127.0.0.1"),
+            ("Acct-Session-Id", "sweep-11"), ("Acct-Terminate-Cause", "NAS-Reboot"))).Status.ShouldBe(204);
+        (await ScalarAsync<string>(_factory, "SELECT stop_cause FROM radius_sessions WHERE session_id = 'sweep-11'")).ShouldBe("NAS-Reboot");
+        _factory.Clock.Set(Now);
+    }
+
+    [Fact]
+    public async Task A_disabled_access_point_is_rejected_and_named_as_the_reason()
+    {
+        var me = await PrepareAsync(_factory, 12);
+        var login = await LoginOfAsync(me);
+        await _factory.Services.GetRequiredService<NetworkAdmin>().SetPppoePasswordAsync(login, "secret-12", "test", default);
+        await ExecuteAsync(_factory, "UPDATE access_points SET enabled = FALSE WHERE account_id = @id", new { id = me.AccountId });
+        using var radius = Client(_factory);
+
+        var (status, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", login));
+        status.ShouldBe(401);
+        Value(body, "reply:Reply-Message")!.ShouldContain("отключено оператором");
+
+        using var api = await me.ApiAsync(_factory, "en");
+        var connection = await (await api.GetAsync($"/api/v1/accounts/{me.AccountId}/connection")).Content.ReadFromJsonAsync<JsonElement>();
+        var disabled = connection.GetProperty("reasons").EnumerateArray().Single(r => r.GetProperty("code").GetString() == "disabled");
+        disabled.GetProperty("text").GetString().ShouldBe("The connection is disabled by the operator.");
+        disabled.GetProperty("action").GetString()!.ShouldStartWith("Call support");
+    }
+
     private Task<string> LoginOfAsync(Prepared me) =>
         ScalarAsync<string>(_factory, "SELECT login FROM access_points WHERE account_id = @id AND kind = 1 ORDER BY id LIMIT 1", new { id = me.AccountId });
 }
