@@ -124,8 +124,8 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
             maxBefore = sqlite ? await connection.ExecuteScalarAsync<long?>("SELECT MAX(id) FROM ledger_transactions", transaction: tx) ?? 0 : 0,
         });
         await connection.ExecuteAsync(ChargeSql.CreateStage, transaction: tx);
-        await connection.ExecuteAsync(ChargeSql.StageTariffs, args, tx, commandTimeout: 600);
-        await connection.ExecuteAsync(ChargeSql.StageServices, args, tx, commandTimeout: 600);
+        await connection.ExecuteAsync(ChargeSql.StageTariffs(database.Kind), args, tx, commandTimeout: 600);
+        await connection.ExecuteAsync(ChargeSql.StageServices(database.Kind), args, tx, commandTimeout: 600);
         await connection.ExecuteAsync(ChargeSql.StageFreezeFees, args, tx, commandTimeout: 600);
         await connection.ExecuteAsync(sqlite ? ChargeSql.InsertTransactionsSqlite : ChargeSql.InsertTransactionsPostgres, args, tx, commandTimeout: 600);
         await connection.ExecuteAsync(ChargeSql.PostEntries, args, tx, commandTimeout: 600);

@@ -1,3 +1,5 @@
+using Kabinet.Data.Connections;
+
 namespace Kabinet.Web.Features.Billing;
 
 /// <summary>
@@ -22,28 +24,45 @@ internal static class ChargeSql
     // first (fee % days) days, so the days of any month add up to the fee exactly.
     private const string DailyPart = "(f.fee / @days + CASE WHEN @dom <= f.fee % @days THEN 1 ELSE 0 END)";
 
-    // Monthly in advance: the whole fee on the 1st, the rest of the month on a mid-month start or
-    // on the first day after a freeze that swallowed the month's charge day (ChargeSchedule's rule).
+    // Monthly in advance: the whole fee on the 1st, the rest of the month on a mid-month start, or
+    // from the first unfrozen day after a freeze that swallowed the month's charge day
+    // (ChargeSchedule's rule): f.resume is that day of the month, 0 when there is none.
     private const string MonthlyPart = """
-        CASE WHEN ((f.since IS NOT NULL AND f.since = @day) OR f.resumed = 1) AND @dom > 1
+        CASE WHEN f.resume > 1
+                 THEN (@days - f.resume + 1) * (f.fee / @days)
+                      + CASE WHEN f.fee % @days >= f.resume THEN f.fee % @days - f.resume + 1 ELSE 0 END
+             WHEN f.since IS NOT NULL AND f.since = @day AND @dom > 1
                  THEN (@days - @dom + 1) * (f.fee / @days)
                       + CASE WHEN f.fee % @days >= @dom THEN f.fee % @days - @dom + 1 ELSE 0 END
              WHEN @dom = 1 AND (f.since IS NULL OR f.since <= @day) THEN f.fee
              ELSE 0 END
         """;
 
+    // The make-up after a freeze over the month's charge day: the freeze ended before today, this
+    // month, and no charge of this item was made since (keys are 'charge:<account>:<item>:<day>',
+    // so the range of keys between the freeze's end and today holds exactly those charges). A
+    // freeze ended early after that day's run is made up by the next run instead of never; the
+    // amount counts from the first unfrozen day. $item is the item key part, $chargeDay the charge day
+    // the freeze must cover, $resumeDom the first unfrozen day of the month, $endsOn the freeze's end as text.
+    private const string ResumeDay = """
+        COALESCE((SELECT MAX($resumeDom) FROM freezes z
+                  WHERE z.account_id = a.id AND z.status IN (1, 2)
+                    AND z.ends_on >= @firstOfMonth AND z.ends_on < @day
+                    AND z.starts_on <= $chargeDay
+                    AND NOT EXISTS (SELECT 1 FROM ledger_transactions t
+                                    WHERE t.idempotency_key > 'charge:' || a.id || ':' || $item || ':' || $endsOn
+                                      AND t.idempotency_key < 'charge:' || a.id || ':' || $item || ':' || @dayText)), 0)
+        """;
+
     /// <summary>Tariff charges: daily mode for active accounts, monthly mode for active or blocked ones.</summary>
-    public static readonly string StageTariffs = $"""
+    public static string StageTariffs(DatabaseKind kind) => $"""
         INSERT INTO charge_stage (account_id, ledger_account_id, key, amount, description)
         SELECT f.id, f.ledger_account_id, 'charge:' || f.id || ':tariff:' || @dayText,
                CASE WHEN f.mode = 1 THEN {DailyPart} ELSE {MonthlyPart} END,
                '«' || f.name || '» ' || @forDay
         FROM (SELECT a.id, a.ledger_account_id, a.status, a.tariff_since AS since, t.monthly_fee AS fee,
                      t.charge_mode AS mode, t.name_ru AS name,
-                     CASE WHEN EXISTS (SELECT 1 FROM freezes z WHERE z.account_id = a.id AND z.status IN (1, 2)
-                       AND z.ends_on = @yesterday
-                       AND z.starts_on <= CASE WHEN a.tariff_since > @firstOfMonth THEN a.tariff_since ELSE @firstOfMonth END)
-                     THEN 1 ELSE 0 END AS resumed
+                     CASE WHEN t.charge_mode = 2 AND @dom > 1 THEN {Resume(kind, "'tariff'", "a.tariff_since")} ELSE 0 END AS resume
               FROM accounts a JOIN tariffs t ON t.id = a.tariff_id
               WHERE a.id >= @from AND a.id < @to) f
         WHERE ((f.mode = 1 AND f.status = 1) OR (f.mode = 2 AND f.status IN (1, 2)))
@@ -52,17 +71,15 @@ internal static class ChargeSql
         """;
 
     /// <summary>Monthly extra services; while frozen only those the operator keeps charging.</summary>
-    public static readonly string StageServices = $"""
+    public static string StageServices(DatabaseKind kind) => $"""
         INSERT INTO charge_stage (account_id, ledger_account_id, key, amount, description)
         SELECT f.id, f.ledger_account_id, 'charge:' || f.id || ':service:' || f.service_id || ':' || @dayText,
                CASE WHEN f.mode = 1 THEN {DailyPart} ELSE {MonthlyPart} END,
                '«' || f.name || '» ' || @forDay
         FROM (SELECT a.id, a.ledger_account_id, e.id AS service_id, e.price AS fee, e.charge_mode AS mode,
                      e.name_ru AS name, s.active_from AS since,
-                     CASE WHEN e.charged_while_frozen = FALSE AND EXISTS (SELECT 1 FROM freezes z WHERE z.account_id = a.id AND z.status IN (1, 2)
-                       AND z.ends_on = @yesterday
-                       AND z.starts_on <= CASE WHEN s.active_from > @firstOfMonth THEN s.active_from ELSE @firstOfMonth END)
-                     THEN 1 ELSE 0 END AS resumed
+                     CASE WHEN e.charged_while_frozen = FALSE AND e.charge_mode = 2 AND @dom > 1
+                          THEN {Resume(kind, "'service:' || e.id", "s.active_from")} ELSE 0 END AS resume
               FROM account_services s
               JOIN accounts a ON a.id = s.account_id
               JOIN extra_services e ON e.id = s.service_id
@@ -71,6 +88,17 @@ internal static class ChargeSql
                 AND (a.status = 1 OR (a.status = 3 AND e.charged_while_frozen = TRUE))) f
         WHERE TRUE
         """;
+
+    /// <summary>The make-up day for an item, in the engine's date functions.</summary>
+    private static string Resume(DatabaseKind kind, string item, string since)
+    {
+        var chargeDay = $"CASE WHEN {since} > @firstOfMonth THEN {since} ELSE @firstOfMonth END";
+        var (resumeDom, endsOn) = kind == DatabaseKind.Sqlite
+            ? ("CAST(strftime('%d', z.ends_on, '+1 day') AS INTEGER)", "z.ends_on")
+            : ("CAST(EXTRACT(DAY FROM z.ends_on + 1) AS INTEGER)", "to_char(z.ends_on, 'YYYY-MM-DD')");
+        return ResumeDay.Replace("$item", item, StringComparison.Ordinal).Replace("$chargeDay", chargeDay, StringComparison.Ordinal)
+            .Replace("$resumeDom", resumeDom, StringComparison.Ordinal).Replace("$endsOn", endsOn, StringComparison.Ordinal);
+    }
 
     /// <summary>The daily fee of a freeze once its free days are used up.</summary>
     public const string StageFreezeFees = """
