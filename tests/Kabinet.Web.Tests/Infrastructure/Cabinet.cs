@@ -74,6 +74,26 @@ public static partial class Cabinet
         return client.PostAsync(path, new FormUrlEncodedContent(values));
     }
 
+    /// <summary>
+    /// Posts a form without a token the way a browser names its origin: the Origin header, and
+    /// Sec-Fetch-Site ("same-origin", "cross-site") when given.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostFormFromAsync(this HttpClient client, string path, string origin, string? fetchSite, params (string Name, string Value)[] fields)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
+        };
+        request.Headers.Add("Origin", origin);
+        if (fetchSite is not null)
+        {
+            request.Headers.Add("Sec-Fetch-Site", fetchSite);
+        }
+
+        return await client.SendAsync(request);
+    }
+
     /// <summary>Posts the login form as a person would: GET the form, then POST it with its token.</summary>
     public static async Task<HttpResponseMessage> LogInAsync(this HttpClient client, string contract, string password, string? returnUrl = null)
     {

@@ -1,8 +1,12 @@
+using Kabinet.Web.Features.Shared;
 using Microsoft.AspNetCore.Localization;
 
 namespace Kabinet.Web.Features.Localization;
 
-/// <summary>The language switcher: a form posts the language and comes back to the same page.</summary>
+/// <summary>
+/// The language switcher: a form posts the language and comes back to the same page. Guarded by the
+/// same-origin check instead of an antiforgery token (see <see cref="SameOrigin"/>).
+/// </summary>
 public static class CultureEndpoints
 {
     /// <summary>Maps POST /culture.</summary>
@@ -18,5 +22,5 @@ public static class CultureEndpoints
             var back = !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
                 && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
             return Results.LocalRedirect(back);
-        });
+        }).DisableAntiforgery().RequireSameOrigin();
 }

@@ -51,10 +51,10 @@ public abstract class PageErrorTests(KabinetFactory factory)
     }
 
     [Fact]
-    public async Task Language_switch_without_the_antiforgery_token_is_a_polite_400_page()
+    public async Task Language_switch_posted_from_another_site_is_a_polite_400_page()
     {
         using var client = factory.Browser("en");
-        using var response = await client.PostFormAsync("/culture", token: null, ("culture", "en-US"), ("returnUrl", "/login"));
+        using var response = await client.PostFormFromAsync("/culture", "https://evil.example", "cross-site", ("culture", "en-US"), ("returnUrl", "/login"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var html = await response.ReadHtmlAsync();
