@@ -17,20 +17,18 @@ namespace Kabinet.Web.Features.Dashboard;
 /// </summary>
 public sealed class DashboardQuery(Database database, OperatorClock clock)
 {
-    private const string ContractSql = """
-        SELECT c.id, c.number, s.full_name
-        FROM contracts c JOIN subscribers s ON s.id = c.subscriber_id
-        WHERE c.id = @contractId
-        """;
-
+    // The contract and its accounts in one statement: a contract without accounts gives one row of NULLs after the holder.
     private const string AccountsSql = """
-        SELECT a.id, a.number, a.title, la.balance, la.updated_at, a.status, a.threshold,
+        SELECT c.number, s.full_name,
+               a.id, a.number, a.title, la.balance, la.updated_at, a.status, a.threshold,
                t.id, t.name_ru, t.name_en, t.monthly_fee, t.down_kbps, t.up_kbps, a.ledger_account_id,
                t.charge_mode, a.tariff_since
-        FROM accounts a
-        JOIN ledger_accounts la ON la.id = a.ledger_account_id
+        FROM contracts c
+        JOIN subscribers s ON s.id = c.subscriber_id
+        LEFT JOIN accounts a ON a.contract_id = c.id
+        LEFT JOIN ledger_accounts la ON la.id = a.ledger_account_id
         LEFT JOIN tariffs t ON t.id = a.tariff_id
-        WHERE a.contract_id = @contractId
+        WHERE c.id = @contractId
         ORDER BY a.id
         """;
 
@@ -76,16 +74,15 @@ public sealed class DashboardQuery(Database database, OperatorClock clock)
     public async Task<DashboardData?> LoadAsync(long contractId, long? accountId, int operations, CancellationToken ct)
     {
         await using var session = await database.OpenReadSessionAsync(ct);
-        var contract = await ReadContractAsync(session, contractId, ct);
+        var today = clock.Today;
+        var services = await ReadServicesAsync(session, contractId, today, ct);
+        var plans = await ReadPlansAsync(session, contractId, ct);
+        var (contract, accounts, ledgerAccounts) = await ReadAccountsAsync(session, contractId, services, plans, today, ct);
         if (contract is null)
         {
             return null;
         }
 
-        var today = clock.Today;
-        var services = await ReadServicesAsync(session, contractId, today, ct);
-        var plans = await ReadPlansAsync(session, contractId, ct);
-        var (accounts, ledgerAccounts) = await ReadAccountsAsync(session, contractId, services, plans, today, ct);
         // The account asked for when it is the contract's, else the first one.
         var index = Math.Max(0, accounts.FindIndex(a => a.Id == accountId));
         var selected = accounts.Count > 0 ? accounts[index] : null;
@@ -95,44 +92,45 @@ public sealed class DashboardQuery(Database database, OperatorClock clock)
         return new DashboardData(new ContractView(contractId, contract.Value.Number, contract.Value.Holder, accounts), selected, lines);
     }
 
-    private static async Task<(string Number, string Holder)?> ReadContractAsync(ReadSession session, long contractId, CancellationToken ct)
-    {
-        var command = session.Command(ContractSql);
-        ReadSession.Set(command, "@contractId", contractId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetString(1), reader.GetString(2)) : null;
-    }
-
-    private static async Task<(List<AccountView> Accounts, List<long> LedgerAccounts)> ReadAccountsAsync(
+    private static async Task<((string Number, string Holder)? Contract, List<AccountView> Accounts, List<long> LedgerAccounts)> ReadAccountsAsync(
         ReadSession session, long contractId, ILookup<long, ServiceView> services, Plans plans, DateOnly today, CancellationToken ct)
     {
         var command = session.Command(AccountsSql);
         ReadSession.Set(command, "@contractId", contractId);
         await using var reader = await command.ExecuteReaderAsync(ct);
+        (string Number, string Holder)? contract = null;
         var accounts = new List<AccountView>(2);
         var ledgerAccounts = new List<long>(2);
+        // Account columns start at A; the contract's number and holder come first on every row.
+        const int A = 2;
         while (await reader.ReadAsync(ct))
         {
-            var id = reader.GetInt64(0);
-            var tariff = reader.IsDBNull(7)
+            contract ??= (reader.GetString(0), reader.GetString(1));
+            if (reader.IsDBNull(A))
+            {
+                continue;
+            }
+
+            var id = reader.GetInt64(A);
+            var tariff = reader.IsDBNull(A + 7)
                 ? null
                 : new TariffView(
-                    reader.GetInt64(7), reader.GetString(8), reader.GetString(9), new Money(reader.GetInt64(10)),
-                    NullableInt(reader, 11), NullableInt(reader, 12), (ChargeMode)reader.GetInt32(14),
-                    reader.IsDBNull(15) ? DateOnly.MinValue : TypeHandlers.ReadDay(reader.GetValue(15)));
-            var balance = new Money(reader.GetInt64(3));
-            var threshold = new Money(reader.GetInt64(6));
+                    reader.GetInt64(A + 7), reader.GetString(A + 8), reader.GetString(A + 9), new Money(reader.GetInt64(A + 10)),
+                    NullableInt(reader, A + 11), NullableInt(reader, A + 12), (ChargeMode)reader.GetInt32(A + 14),
+                    reader.IsDBNull(A + 15) ? DateOnly.MinValue : TypeHandlers.ReadDay(reader.GetValue(A + 15)));
+            var balance = new Money(reader.GetInt64(A + 3));
+            var threshold = new Money(reader.GetInt64(A + 6));
             var accountServices = services[id].ToList();
             plans.Pending.TryGetValue(id, out var pending);
             plans.Freezes.TryGetValue(id, out var freeze);
             plans.Promised.TryGetValue(id, out var promised);
             accounts.Add(new AccountView(
                 id,
-                reader.GetString(1),
-                reader.GetString(2),
+                reader.GetString(A + 1),
+                reader.GetString(A + 2),
                 balance,
-                TypeHandlers.ReadInstant(reader.GetValue(4)),
-                (AccountStatus)reader.GetInt32(5),
+                TypeHandlers.ReadInstant(reader.GetValue(A + 4)),
+                (AccountStatus)reader.GetInt32(A + 5),
                 threshold,
                 tariff,
                 accountServices,
@@ -140,10 +138,10 @@ public sealed class DashboardQuery(Database database, OperatorClock clock)
                 freeze,
                 promised,
                 ForecastCalculator.Compute(balance, threshold, today, Schedule(tariff, accountServices, pending, freeze, promised))));
-            ledgerAccounts.Add(reader.GetInt64(13));
+            ledgerAccounts.Add(reader.GetInt64(A + 13));
         }
 
-        return (accounts, ledgerAccounts);
+        return (contract, accounts, ledgerAccounts);
     }
 
     private static ChargeSchedule Schedule(TariffView? tariff, List<ServiceView> services, PendingChangeView? pending, FreezeView? freeze, PromisedView? promised) => new(

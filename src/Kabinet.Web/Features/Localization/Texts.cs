@@ -23,13 +23,50 @@ public sealed class Texts
     /// <summary>The text with <c>{name}</c> placeholders filled.</summary>
     public string Format(string key, params (string Name, object Value)[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
         var text = this[key];
-        foreach (var (name, value) in args)
+        var open = text.IndexOf('{', StringComparison.Ordinal);
+        if (open < 0 || args.Length == 0)
         {
-            text = text.Replace("{" + name + "}", Convert.ToString(value, CultureInfo.CurrentCulture), StringComparison.Ordinal);
+            return text;
         }
 
-        return text;
+        // One pass over the text (pages call this several times per view); an unknown {name} stays as written.
+        var filled = new System.Text.StringBuilder(text.Length + 32);
+        var from = 0;
+        while (open >= 0)
+        {
+            var close = text.IndexOf('}', open + 1);
+            if (close < 0)
+            {
+                break;
+            }
+
+            var value = Find(args, text.AsSpan(open + 1, close - open - 1));
+            filled.Append(text, from, (value is null ? open + 1 : open) - from);
+            if (value is not null)
+            {
+                filled.Append(Convert.ToString(value, CultureInfo.CurrentCulture));
+            }
+
+            from = value is null ? open + 1 : close + 1;
+            open = text.IndexOf('{', from);
+        }
+
+        return filled.Append(text, from, text.Length - from).ToString();
+    }
+
+    private static object? Find((string Name, object Value)[] args, ReadOnlySpan<char> name)
+    {
+        foreach (var arg in args)
+        {
+            if (name.SequenceEqual(arg.Name))
+            {
+                return arg.Value;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

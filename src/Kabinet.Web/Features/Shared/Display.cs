@@ -26,7 +26,21 @@ public sealed class Display(OperatorClock clock)
     public static string Iso(DateTimeOffset instant) => instant.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>The text key of a status.</summary>
-    public static string StatusKey(AccountStatus status) => "status." + status.ToString().ToLowerInvariant();
+    public static string StatusKey(AccountStatus status) => "status." + StatusName(status);
+
+    /// <summary>"active", "blocked"…, for CSS classes; worked out once, pages ask on every view.</summary>
+    public static string StatusName(AccountStatus status) =>
+        StatusNames.TryGetValue(status, out var name) ? name : status.ToString().ToLowerInvariant();
+
+    /// <summary>The text key of an operation kind ("op.1").</summary>
+    public static string OperationKey(Kabinet.Domain.Ledger.TransactionKind kind) =>
+        OperationKeys.TryGetValue(kind, out var key) ? key : "op." + ((int)kind).ToString(CultureInfo.InvariantCulture);
+
+    private static readonly Dictionary<AccountStatus, string> StatusNames =
+        Enum.GetValues<AccountStatus>().ToDictionary(s => s, s => s.ToString().ToLowerInvariant());
+
+    private static readonly Dictionary<Kabinet.Domain.Ledger.TransactionKind, string> OperationKeys =
+        Enum.GetValues<Kabinet.Domain.Ledger.TransactionKind>().ToDictionary(k => k, k => "op." + ((int)k).ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Megabits from kilobits, for speeds.</summary>
     public static string Mbps(int kbps) => (kbps / 1000).ToString(CultureInfo.CurrentCulture);
