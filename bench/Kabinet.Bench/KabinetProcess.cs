@@ -46,9 +46,9 @@ internal sealed class KabinetProcess : IAsyncDisposable
                     return server;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or too busy starting to answer within the client's timeout.
             }
 
             if (process.HasExited)
