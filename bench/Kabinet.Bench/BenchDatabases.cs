@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using System.Globalization;
+using Kabinet.Data.Connections;
 using Kabinet.Web.Tests.Infrastructure;
 
 namespace Kabinet.Bench;
@@ -14,6 +16,41 @@ internal sealed record BenchDatabase(string Name, Dictionary<string, string> Env
 /// </summary>
 internal static class BenchDatabases
 {
+    /// <summary>
+    /// Runs a measurement on each engine the options ask for: a fresh seeded SQLite file, or a
+    /// private PostgreSQL server seeded the same way (stopped afterwards).
+    /// </summary>
+    public static async Task EachAsync(DashboardBenchOptions options, Func<BenchDatabase, Database, Task> measure)
+    {
+        foreach (var db in options.Databases)
+        {
+            if (db == "sqlite")
+            {
+                var bench = await SqliteAsync(options.WorkDirectory, options.Subscribers, fresh: true);
+                await measure(bench, new Database(DatabaseKind.Sqlite, bench.ConnectionString));
+            }
+            else
+            {
+                await using var postgres = await PostgresServer.StartAsync();
+                var bench = await PostgresAsync(postgres, options.Subscribers);
+                await measure(bench, new Database(DatabaseKind.Postgres, bench.ConnectionString));
+            }
+        }
+    }
+
+    /// <summary>Prints a benchmark's Markdown table (the README's form) and its notes.</summary>
+    public static void Print(string title, string header, IEnumerable<string> rows, IEnumerable<string> notes)
+    {
+        Console.WriteLine();
+        Console.WriteLine(title);
+        Console.WriteLine(header);
+        Console.WriteLine(Regex.Replace(header, "[^|]+", m => m.Index == 1 ? "---" : "---:"));
+        foreach (var line in rows.Concat(notes))
+        {
+            Console.WriteLine(line);
+        }
+    }
+
     public static async Task<BenchDatabase> SqliteAsync(string workDirectory, int subscribers, bool fresh)
     {
         var seeded = Path.Combine(workDirectory, $"sqlite-{subscribers}.db");

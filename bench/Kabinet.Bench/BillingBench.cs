@@ -21,27 +21,9 @@ internal sealed partial class BillingBench(DashboardBenchOptions options)
         Directory.CreateDirectory(options.WorkDirectory);
         var rows = new List<string>();
         var notes = new List<string>();
-        foreach (var db in options.Databases)
-        {
-            if (db == "sqlite")
-            {
-                var bench = await BenchDatabases.SqliteAsync(options.WorkDirectory, options.Subscribers, fresh: true);
-                await MeasureAsync(bench, new Database(DatabaseKind.Sqlite, bench.ConnectionString), rows, notes);
-            }
-            else
-            {
-                await using var postgres = await PostgresServer.StartAsync();
-                var bench = await BenchDatabases.PostgresAsync(postgres, options.Subscribers);
-                await MeasureAsync(bench, new Database(DatabaseKind.Postgres, bench.ConnectionString), rows, notes);
-            }
-        }
-
-        Console.WriteLine();
-        Console.WriteLine($"Billing benchmark: one day for {options.Subscribers:N0} seeded subscribers (plus the demo provider), {System.Environment.ProcessorCount} cores");
-        Console.WriteLine("| database | charges | wall time s | accounts/s | same day again s | forced re-run s | bare insert+update accounts/s | ratio |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        rows.ForEach(Console.WriteLine);
-        notes.ForEach(Console.WriteLine);
+        await BenchDatabases.EachAsync(options, (bench, database) => MeasureAsync(bench, database, rows, notes));
+        BenchDatabases.Print($"Billing benchmark: one day for {options.Subscribers:N0} seeded subscribers (plus the demo provider), {System.Environment.ProcessorCount} cores",
+            "| database | charges | wall time s | accounts/s | same day again s | forced re-run s | bare insert+update accounts/s | ratio |", rows, notes);
     }
 
     private static async Task MeasureAsync(BenchDatabase bench, Database database, List<string> rows, List<string> notes)

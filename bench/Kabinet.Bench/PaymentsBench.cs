@@ -30,30 +30,21 @@ internal sealed class PaymentsBench(DashboardBenchOptions options)
         Directory.CreateDirectory(options.WorkDirectory);
         var rows = new List<string>();
         var notes = new List<string>();
-        foreach (var db in options.Databases)
+        await BenchDatabases.EachAsync(options, async (bench, database) =>
         {
-            if (db == "sqlite")
+            if (database.Kind == DatabaseKind.Sqlite)
             {
-                var bench = await BenchDatabases.SqliteAsync(options.WorkDirectory, options.Subscribers, fresh: true);
                 var path = bench.ConnectionString["Data Source=".Length..];
-                await MeasureAsync(bench, new Database(DatabaseKind.Sqlite, bench.ConnectionString),
-                    () => new SqliteConnection($"Data Source={path};Pooling=true;Default Timeout=30"), rows, notes);
+                await MeasureAsync(bench, database, () => new SqliteConnection($"Data Source={path};Pooling=true;Default Timeout=30"), rows, notes);
             }
             else
             {
-                await using var postgres = await PostgresServer.StartAsync();
-                var bench = await BenchDatabases.PostgresAsync(postgres, options.Subscribers);
                 using var source = NpgsqlDataSource.Create(bench.ConnectionString);
-                await MeasureAsync(bench, new Database(DatabaseKind.Postgres, bench.ConnectionString), source.CreateConnection, rows, notes);
+                await MeasureAsync(bench, database, source.CreateConnection, rows, notes);
             }
-        }
-
-        Console.WriteLine();
-        Console.WriteLine($"Payments benchmark: {options.Connections} concurrent payers over {options.Users} accounts of {options.Subscribers:N0} subscribers, {options.Seconds} s, {System.Environment.ProcessorCount} cores");
-        Console.WriteLine("| database | credited payments/s | notification→credit p50 / p99 / max ms | payer's 3 requests p50 / p99 ms | unblocked | bare payments/s | ratio |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        rows.ForEach(Console.WriteLine);
-        notes.ForEach(Console.WriteLine);
+        });
+        BenchDatabases.Print($"Payments benchmark: {options.Connections} concurrent payers over {options.Users} accounts of {options.Subscribers:N0} subscribers, {options.Seconds} s, {System.Environment.ProcessorCount} cores",
+            "| database | credited payments/s | notification→credit p50 / p99 / max ms | payer's 3 requests p50 / p99 ms | unblocked | bare payments/s | ratio |", rows, notes);
     }
 
     private async Task MeasureAsync(BenchDatabase bench, Database database, Func<DbConnection> rawConnection, List<string> rows, List<string> notes)

@@ -33,27 +33,9 @@ internal sealed class RadiusBench(DashboardBenchOptions options)
         Directory.CreateDirectory(options.WorkDirectory);
         var rows = new List<string>();
         var notes = new List<string>();
-        foreach (var db in options.Databases)
-        {
-            if (db == "sqlite")
-            {
-                var bench = await BenchDatabases.SqliteAsync(options.WorkDirectory, options.Subscribers, fresh: true);
-                await MeasureAsync(bench, new Database(DatabaseKind.Sqlite, bench.ConnectionString), rows, notes);
-            }
-            else
-            {
-                await using var postgres = await PostgresServer.StartAsync();
-                var bench = await BenchDatabases.PostgresAsync(postgres, options.Subscribers);
-                await MeasureAsync(bench, new Database(DatabaseKind.Postgres, bench.ConnectionString), rows, notes);
-            }
-        }
-
-        Console.WriteLine();
-        Console.WriteLine($"RADIUS benchmark: {options.Subscribers:N0} subscribers, {options.Connections} requests in flight, {options.Seconds} s per measurement, FreeRADIUS max_servers {RadiusThreads}, {System.Environment.ProcessorCount} cores");
-        Console.WriteLine("| database | Access-Requests/s via Kabinet (p50 / p99 ms) | from `files` (p50 / p99 ms) | ratio | Interim-Updates/s via Kabinet (p50 / p99 ms) | from `files` | credit→Disconnect-ACK p50 / p99 / max ms |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        rows.ForEach(Console.WriteLine);
-        notes.ForEach(Console.WriteLine);
+        await BenchDatabases.EachAsync(options, (bench, database) => MeasureAsync(bench, database, rows, notes));
+        BenchDatabases.Print($"RADIUS benchmark: {options.Subscribers:N0} subscribers, {options.Connections} requests in flight, {options.Seconds} s per measurement, FreeRADIUS max_servers {RadiusThreads}, {System.Environment.ProcessorCount} cores",
+            "| database | Access-Requests/s via Kabinet (p50 / p99 ms) | from `files` (p50 / p99 ms) | ratio | Interim-Updates/s via Kabinet (p50 / p99 ms) | from `files` | credit→Disconnect-ACK p50 / p99 / max ms |", rows, notes);
     }
 
     private async Task MeasureAsync(BenchDatabase bench, Database database, List<string> rows, List<string> notes)
