@@ -31,11 +31,6 @@ public sealed class AccessLines(Database database, OperatorClock clock)
     private const string ByOption82Sql = Select + " WHERE ap.remote_id = @key AND ap.circuit_id = @circuit";
     private const string ByIdSql = Select + " WHERE ap.id = @key";
 
-    // The same lookups without the account's state: one index search each.
-    private const string IdByLoginSql = "SELECT id FROM access_points WHERE login = @key";
-    private const string IdByMacSql = "SELECT id FROM access_points WHERE mac = @key AND kind = 2 ORDER BY id LIMIT 1";
-    private const string IdByOption82Sql = "SELECT id FROM access_points WHERE remote_id = @key AND circuit_id = @circuit";
-
     /// <summary>
     /// The line for a request: Option 82 first (the port is the identity on IPoE with relay), then
     /// the login, then an IPoE MAC; null when nothing matches.
@@ -58,28 +53,6 @@ public sealed class AccessLines(Database database, OperatorClock clock)
         return request.Mac is { } mac ? await ReadAsync(session, ByMacSql, mac, null, ct) : null;
     }
 
-    /// <summary>
-    /// The id of the access point <see cref="FindAsync"/> would find, without reading the account:
-    /// post-auth of an accepted request needs nothing else, and it runs for every Access-Accept.
-    /// </summary>
-    public async Task<long?> FindIdAsync(RadiusRequest request, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        await using var session = await database.OpenReadSessionAsync(ct);
-        if (request.RemoteId is { } remote && request.CircuitId is { } circuit
-            && await ReadIdAsync(session, IdByOption82Sql, remote, circuit, ct) is { } byPort)
-        {
-            return byPort;
-        }
-
-        if (request.UserName is { Length: > 0 } login && await ReadIdAsync(session, IdByLoginSql, login, null, ct) is { } byLogin)
-        {
-            return byLogin;
-        }
-
-        return request.Mac is { } mac ? await ReadIdAsync(session, IdByMacSql, mac, null, ct) : null;
-    }
-
     /// <summary>The line of a known access point (for CoA after an account event).</summary>
     public async Task<AccessLine?> GetAsync(long accessPointId, CancellationToken ct)
     {
@@ -100,20 +73,6 @@ public sealed class AccessLines(Database database, OperatorClock clock)
         ReadSession.Set(command, "@now", TypeHandlers.Instant(database.Kind, clock.UtcNow));
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? Read(reader) : null;
-    }
-
-    private static async Task<long?> ReadIdAsync(ReadSession session, string sql, string key, string? circuit, CancellationToken ct)
-    {
-        var command = session.Command(sql);
-        ReadSession.Set(command, "@key", key);
-        if (circuit is not null)
-        {
-            ReadSession.Set(command, "@circuit", circuit);
-        }
-
-        return await command.ExecuteScalarAsync(ct) is { } value and not DBNull
-            ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)
-            : null;
     }
 
     private static AccessLine Read(DbDataReader r) => new(

@@ -69,8 +69,9 @@ public static class RadiusEndpoints
     }
 
     /// <summary>
-    /// Called after FreeRADIUS decided (<c>?result=reject</c> from Post-Auth-Type REJECT). A reject
-    /// of a line Kabinet allowed means the password did not match.
+    /// Called after FreeRADIUS decided (<c>?result=reject</c> from Post-Auth-Type REJECT; the
+    /// repository's site reports no accepts, Kabinet learns them from Accounting-Start). A reject of
+    /// a line Kabinet allowed means the password did not match.
     /// </summary>
     private static async Task<IResult> PostAuthAsync(HttpRequest http, AccessLines lines, PostAuthLog log, OperatorClock clock, CancellationToken ct)
     {
@@ -79,17 +80,10 @@ public static class RadiusEndpoints
             return Results.BadRequest();
         }
 
-        if (!string.Equals(http.Query["result"], "reject", StringComparison.Ordinal))
+        if (await lines.FindAsync(request, ct) is { } line)
         {
-            // An accept needs only the access point's id: the cheap lookup, as every Access-Accept comes here.
-            if (await lines.FindIdAsync(request, ct) is { } id)
-            {
-                log.Record(id, clock.UtcNow, "accept");
-            }
-        }
-        else if (await lines.FindAsync(request, ct) is { } line)
-        {
-            log.Record(line.AccessPointId, clock.UtcNow, "reject:" + (Authorizer.Refusal(line) ?? "network.reason.wrong_password"));
+            var rejected = string.Equals(http.Query["result"], "reject", StringComparison.Ordinal);
+            log.Record(line.AccessPointId, clock.UtcNow, rejected ? "reject:" + (Authorizer.Refusal(line) ?? "network.reason.wrong_password") : "accept");
         }
 
         return Results.NoContent();
