@@ -1,5 +1,11 @@
 using System.Net;
+using Dapper;
+using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Kabinet.Web.Tests.Features.Auth;
 
@@ -116,6 +122,28 @@ public abstract class CabinetLoginTests(KabinetFactory factory)
     }
 
     [Fact]
+    public async Task A_remembered_cookie_is_still_refused_once_expired()
+    {
+        // Decrypted tickets are remembered by cookie text (CachedTicketFormat); expiry must still be checked each time.
+        var now = TimeProvider.System.GetUtcNow();
+        var fresh = await CookieExpiringAtAsync(now.AddMinutes(5));
+        var stale = await CookieExpiringAtAsync(now.AddMinutes(-1));
+        foreach (var attempt in new[] { 1, 2 })
+        {
+            using var client = factory.Browser();
+            client.DefaultRequestHeaders.Add("Cookie", "kabinet=" + fresh);
+            using var accepted = await client.GetAsync("/");
+            accepted.StatusCode.ShouldBe(HttpStatusCode.OK, $"attempt {attempt}: the hand-made cookie is one the app accepts while it is fresh");
+
+            using var other = factory.Browser();
+            other.DefaultRequestHeaders.Add("Cookie", "kabinet=" + stale);
+            using var refused = await other.GetAsync("/");
+            refused.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"attempt {attempt}");
+            refused.Headers.Location!.AbsolutePath.ShouldBe("/login");
+        }
+    }
+
+    [Fact]
     public async Task Dashboard_header_forms_render_no_antiforgery_token()
     {
         // Language and logout are guarded by the same-origin check, so a page view costs no token work.
@@ -168,6 +196,19 @@ public abstract class CabinetLoginTests(KabinetFactory factory)
 
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.OriginalString.ShouldBe("/?account=" + accounts[1].Id);
+    }
+
+    /// <summary>A login cookie protected with the app's own cookie format, with a chosen expiry.</summary>
+    private async Task<string> CookieExpiringAtAsync(DateTimeOffset expires)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        var (id, stamp) = await connection.QuerySingleAsync<(long, string)>(
+            "SELECT id, security_stamp FROM contracts WHERE number = @number", new { number = Cabinet.DemoContract });
+        var options = factory.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(SubscriberClaims.CookieScheme);
+        var principal = SubscriberClaims.Create(new ContractIdentity(id, Cabinet.DemoContract, stamp), SubscriberClaims.CookieScheme);
+        var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { IssuedUtc = expires.AddHours(-1), ExpiresUtc = expires }, SubscriberClaims.CookieScheme);
+        return options.TicketDataFormat.Protect(ticket);
     }
 
     private static List<string> LoginCookies(HttpResponseMessage response) =>
