@@ -27,14 +27,19 @@ public abstract class FreeRadiusBed(params (string Key, string? Value)[] setting
     public async Task InitializeAsync()
     {
         _factory = KabinetFactory.Sqlite(RadiusRest.Settings(
-            [("Kabinet:Radius:CoaEnabled", "true"), ("Kabinet:Radius:CoaTimeoutMs", "200"), ("Kabinet:Radius:CoaAttempts", "3"), .. settings]));
+            [("Kabinet:Radius:CoaEnabled", "true"), ("Kabinet:Radius:CoaTimeoutMs", "500"), ("Kabinet:Radius:CoaAttempts", "3"), .. settings]));
         var url = _factory.StartRealServer();
         _radius = await FreeRadiusServer.StartKabinetAsync(url, RadiusRest.Secret);
         _nas = await NasEmulator.StartAsync(NasSecret);
-        _client = _radius.RadClient();
+        // Generous timeouts: the whole test run shares the machine with this FreeRADIUS.
+        _client = new RadClient(_radius.AuthPort, _radius.AcctPort, _radius.Secret) { TimeoutSeconds = 8 };
         var saved = await _factory.Services.GetRequiredService<NetworkAdmin>()
             .SaveNasAsync("NAS emulator", "127.0.0.1", "mikrotik", NasSecret, _nas.Port, "test", default);
         saved.IsSuccess.ShouldBeTrue();
+
+        // Warm the endpoints (JIT, key ring) so the first RADIUS exchange is not the slowest.
+        using var warm = RadiusRest.Client(_factory);
+        await RadiusRest.PostAsync(warm, "/radius/authorize", ("User-Name", "warm-up"));
     }
 
     public async Task DisposeAsync()
@@ -211,7 +216,7 @@ public sealed class FreeRadiusTests : FreeRadiusBed
         var (login, account) = await LineAsync(5, "pw-five-5");
         var session = await StartSessionAsync(login, "pool-" + Guid.NewGuid().ToString("N")[..6], "100.64.2.5");
         await ChargeBelowZeroAsync(account);
-        var disconnect = (await Nas.ReceivedAsync(1, TimeSpan.FromSeconds(10)))[^1];
+        var disconnect = (await Nas.ReceivedAsync(1, TimeSpan.FromSeconds(30)))[^1];
         disconnect.Code.ShouldBe(RadiusCode.DisconnectRequest);
         disconnect.Get("Acct-Session-Id").ShouldBe(session);
         disconnect.Get("User-Name").ShouldBe(login);
@@ -230,27 +235,27 @@ public sealed class FreeRadiusSlowDownTests() : FreeRadiusBed(("Kabinet:Radius:B
         var seen = Nas.Received().Count;
 
         await ChargeBelowZeroAsync(account);
-        var slow = (await Nas.ReceivedAsync(seen + 1, TimeSpan.FromSeconds(10)))[seen];
+        var slow = (await Nas.ReceivedAsync(seen + 1, TimeSpan.FromSeconds(30)))[seen];
         slow.Code.ShouldBe(RadiusCode.CoaRequest);
         slow.Get("Acct-Session-Id").ShouldBe(session);
         slow.Get("Mikrotik-Rate-Limit").ShouldBe("512k/512k");
 
         await PayAsync(account, 1_000_00);
-        var restored = (await Nas.ReceivedAsync(seen + 2, TimeSpan.FromSeconds(10)))[seen + 1];
+        var restored = (await Nas.ReceivedAsync(seen + 2, TimeSpan.FromSeconds(30)))[seen + 1];
         restored.Code.ShouldBe(RadiusCode.CoaRequest);
         restored.Get("Mikrotik-Rate-Limit").ShouldBe("100000k/100000k");
 
         // The NAS refuses CoA: Kabinet ends the session instead.
         await Nas.SetRepliesAsync(NasReply.Nak, NasReply.Ack);
         await ChargeBelowZeroAsync(account);
-        var fallback = await Nas.ReceivedAsync(seen + 4, TimeSpan.FromSeconds(10));
+        var fallback = await Nas.ReceivedAsync(seen + 4, TimeSpan.FromSeconds(30));
         fallback[seen + 2].Code.ShouldBe(RadiusCode.CoaRequest);
         fallback[seen + 3].Code.ShouldBe(RadiusCode.DisconnectRequest);
 
         // The NAS does not answer: three attempts with back-off, then the timeout is recorded.
         await Nas.SetRepliesAsync(NasReply.Silent, NasReply.Silent);
         await PayAsync(account, 2_000_00);
-        await WaitForAsync(async () => (await OutcomesAsync(account)).Contains(("coa", "timeout")), TimeSpan.FromSeconds(15));
+        await WaitForAsync(async () => (await OutcomesAsync(account)).Contains(("coa", "timeout")), TimeSpan.FromSeconds(40));
         var outcomes = await TestSubscribers.QueryAsync<(string Kind, string Outcome, long Attempts)>(Factory,
             "SELECT c.kind, c.outcome, c.attempts FROM coa_requests c JOIN account_events e ON e.id = c.event_id WHERE e.account_id = @account ORDER BY c.id", new { account });
         outcomes.Select(o => (o.Kind, o.Outcome)).ShouldBe([("coa", "ack"), ("coa", "ack"), ("coa", "nak"), ("disconnect", "ack"), ("coa", "timeout")], "a NAS that does not answer is not sent a Disconnect either");
