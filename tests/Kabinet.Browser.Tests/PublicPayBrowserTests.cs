@@ -74,7 +74,8 @@ public sealed class PublicPayBrowserTests(BrowserFixture browser, LiveApp app) :
         var qr = page.GetByTestId("payment-qr");
         (await qr.Locator("h2").InnerTextAsync()).ShouldBe("Оплата по QR-коду");
         (await qr.GetByRole(AriaRole.Img).CountAsync()).ShouldBe(1);
-        (await qr.Locator("svg").CountAsync()).ShouldBe(1);
+        (await qr.Locator("img").CountAsync()).ShouldBe(1);
+        (await qr.Locator("img").EvaluateAsync<int>("i => i.complete ? i.naturalWidth : 0")).ShouldBeGreaterThan(0, "the QR image loads");
         var details = await qr.Locator("dl").InnerTextAsync();
         details.ShouldContain("40702810744050012345");
         details.ShouldContain("045004999");

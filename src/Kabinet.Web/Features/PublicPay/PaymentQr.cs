@@ -6,16 +6,20 @@ using QRCoder;
 
 namespace Kabinet.Web.Features.PublicPay;
 
-/// <summary>A payment QR code ready for a page: the inline SVG and the details it carries, for the text alternative.</summary>
-public sealed record PaymentQrView(string Svg, string Payload, PayeeDetails Payee, string Purpose, string ContractNumber, Money? Sum);
+/// <summary>A payment QR code ready for a page: where its image is and the details it carries, for the text alternative.</summary>
+public sealed record PaymentQrView(string ImageUrl, string Payload, PayeeDetails Payee, string Purpose, string ContractNumber, Money? Sum);
 
 /// <summary>
-/// Draws the GOST R 56042 payment QR code for a contract as inline SVG on the server (no script, no
-/// external request; the page's CSP allows neither). Drawings are kept by their text, since the
-/// dashboard asks for the same few again and again.
+/// Draws the GOST R 56042 payment QR code for a contract as SVG on the server (no script, no
+/// external request; the page's CSP allows neither). Pages link it as an image
+/// (<see cref="ImagePath"/>), which the browser caches, instead of carrying ~19 KB of drawing in
+/// every dashboard view. Drawings are kept by their text, since the same few are asked again and again.
 /// </summary>
 public sealed class PaymentQr(IOptions<ProviderOptions> provider, ILogger<PaymentQr> logger)
 {
+    /// <summary>The path of the image endpoint.</summary>
+    public const string ImagePath = "/payment-qr.svg";
+
     private const int CacheLimit = 10_000;
     private readonly ConcurrentDictionary<string, string> _drawn = new(StringComparer.Ordinal);
 
@@ -33,18 +37,30 @@ public sealed class PaymentQr(IOptions<ProviderOptions> provider, ILogger<Paymen
             return null;
         }
 
-        if (!_drawn.TryGetValue(payload.Value, out var svg))
+        var url = ImagePath + "?contract=" + Uri.EscapeDataString(contractNumber) + (sum is { IsPositive: true } s ? "&sum=" + s : "");
+        return new PaymentQrView(url, payload.Value, payee, purpose, contractNumber, sum is { IsPositive: true } ? sum : null);
+    }
+
+    /// <summary>The image a <see cref="PaymentQrView.ImageUrl"/> names; null when its details cannot be carried.</summary>
+    public string? SvgFor(string contractNumber, Money? sum)
+    {
+        if (For(contractNumber, sum) is not { } view)
         {
-            svg = Draw(payload.Value);
+            return null;
+        }
+
+        if (!_drawn.TryGetValue(view.Payload, out var svg))
+        {
+            svg = Draw(view.Payload);
             if (_drawn.Count >= CacheLimit)
             {
                 _drawn.Clear();
             }
 
-            _drawn[payload.Value] = svg;
+            _drawn[view.Payload] = svg;
         }
 
-        return new PaymentQrView(svg, payload.Value, payee, purpose, contractNumber, sum is { IsPositive: true } ? sum : null);
+        return svg;
     }
 
     /// <summary>

@@ -50,10 +50,35 @@ public static class PublicPayEndpoints
         services.AddPublicPayRateLimit();
     }
 
-    /// <summary>Maps /api/v1/public: contract lookup by address, payment start and state.</summary>
+    private static IResult QrImage(string? contract, string? sum, PaymentQr qr, HttpContext http)
+    {
+        Money? amount = null;
+        if (sum is not null)
+        {
+            if (!Money.TryParse(sum, out var parsed) || !parsed.IsPositive)
+            {
+                return Results.NotFound();
+            }
+
+            amount = parsed;
+        }
+
+        if (!Kabinet.Domain.Subscribers.ContractNumber.TryParse(contract, out var number) || qr.SvgFor(number.Value, amount) is not { } svg)
+        {
+            return Results.NotFound();
+        }
+
+        http.Response.Headers.CacheControl = "public, max-age=86400";
+        return Results.Text(svg, "image/svg+xml");
+    }
+
+    /// <summary>Maps /api/v1/public: contract lookup by address, payment start and state; and the payment QR image.</summary>
     public static void MapPublicPay(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // The QR carries only the provider's public bank details and the number it is asked for, so
+        // it needs no login and reveals nothing; it never changes for the same question.
+        app.MapGet(PaymentQr.ImagePath, QrImage).AllowAnonymous().ExcludeFromDescription();
         var api = app.MapGroup("/api/v1/public")
             .AllowAnonymous()
             .DisableAntiforgery()

@@ -63,7 +63,21 @@ public abstract partial class PublicPayTests(KabinetFactory factory)
         html.ShouldContain("1000****0001-1");
         html.ShouldContain("1000****0001-2");
         html.ShouldContain("data-testid=\"payment-qr\"");
-        html.ShouldContain("<svg");
+        html.ShouldContain("src=\"/payment-qr.svg?contract=100000000001\"");
+        using (var image = await browser.GetAsync("/payment-qr.svg?contract=100000000001"))
+        {
+            image.StatusCode.ShouldBe(HttpStatusCode.OK);
+            image.Content.Headers.ContentType!.MediaType.ShouldBe("image/svg+xml");
+            image.Headers.CacheControl!.Public.ShouldBeTrue();
+            (await image.Content.ReadAsStringAsync()).ShouldStartWith("<svg");
+        }
+
+        foreach (var bad in new[] { "/payment-qr.svg", "/payment-qr.svg?contract=12", "/payment-qr.svg?contract=100000000001&sum=1,5", "/payment-qr.svg?contract=100000000001&sum=-5.00" })
+        {
+            using var refused = await browser.GetAsync(bad);
+            refused.StatusCode.ShouldBe(HttpStatusCode.NotFound, bad);
+        }
+
         html.ShouldContain("Оплата услуг связи по договору 100000000001");
         await ShouldRevealNothingAsync(html, Contract(1));
 
