@@ -311,6 +311,26 @@ public abstract class RadiusEndpointTests
         disabled.GetProperty("action").GetString()!.ShouldStartWith("Call support");
     }
 
+    [Fact]
+    public async Task A_frozen_account_is_told_until_when_and_where_to_end_the_freeze()
+    {
+        var me = await PrepareAsync(_factory, 13);
+        await ExecuteAsync(_factory, "UPDATE accounts SET status = 3 WHERE id = @id", new { id = me.AccountId });
+        await ExecuteAsync(_factory,
+            "INSERT INTO freezes (account_id, starts_on, ends_on, paid_from, daily_fee, status, created_at) VALUES (@id, @start, @end, @end, 0, 1, @now)",
+            new { id = me.AccountId, start = Today.AddDays(-3), end = new DateOnly(2027, 3, 31), now = Now.AddDays(-5) });
+
+        using var api = await me.ApiAsync(_factory);
+        using var response = await api.GetAsync($"/api/v1/accounts/{me.AccountId}/connection");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var connection = await response.Content.ReadFromJsonAsync<JsonElement>();
+        connection.GetProperty("status").GetString().ShouldBe("frozen");
+        var frozen = connection.GetProperty("reasons")[0];
+        frozen.GetProperty("code").GetString().ShouldBe("frozen");
+        frozen.GetProperty("text").GetString().ShouldBe("Счёт на добровольной блокировке до 31.03.2027.");
+        frozen.GetProperty("link").GetString().ShouldBe($"/freeze?account={me.AccountId}");
+    }
+
     private Task<string> LoginOfAsync(Prepared me) =>
         ScalarAsync<string>(_factory, "SELECT login FROM access_points WHERE account_id = @id AND kind = 1 ORDER BY id LIMIT 1", new { id = me.AccountId });
 }
