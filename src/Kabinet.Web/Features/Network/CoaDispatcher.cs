@@ -118,6 +118,7 @@ public sealed class CoaDispatcher(
     {
         var settings = options.Value;
         string? role = null;
+        CoaAction action;
         List<(long Id, string SessionId, string UserName, string NasIp, string? FramedIp, long? AccessPointId)> sessions;
         await using (var connection = await database.OpenAsync(ct))
         {
@@ -127,7 +128,8 @@ public sealed class CoaDispatcher(
                     "SELECT network_role FROM extra_services WHERE id = @serviceId", new { serviceId }, cancellationToken: ct));
             }
 
-            if (CoaPlan.For(kind, role, LineReply.ThrottlesBlocked(settings)) == CoaAction.None)
+            action = CoaPlan.For(kind, role, LineReply.ThrottlesBlocked(settings));
+            if (action == CoaAction.None)
             {
                 return;
             }
@@ -141,7 +143,6 @@ public sealed class CoaDispatcher(
                 new { accountId, eventId }, cancellationToken: ct))).ToList();
         }
 
-        var action = CoaPlan.For(kind, role, LineReply.ThrottlesBlocked(settings));
         foreach (var s in sessions)
         {
             var nas = await directory.FindAsync(s.NasIp, ct);

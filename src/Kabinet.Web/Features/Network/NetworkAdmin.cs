@@ -46,7 +46,7 @@ public sealed class NetworkAdmin(Database database, NetworkSecrets secrets, NasD
             RETURNING id
             """,
             new { name, ip = address.ToString(), vendor, coaPort, protectedSecret, now }, tx, cancellationToken: ct));
-        await AuditAsync(connection, tx, now, actor, "nas.save", $"nas:{id}", $"ip={address};vendor={vendor};coa_port={coaPort}", ct);
+        await Staff.AuditLog.WriteAsync(connection, tx, now, actor, "nas.save", $"nas:{id}", $"ip={address};vendor={vendor};coa_port={coaPort}", ct);
         await tx.CommitAsync(ct);
         directory.Invalidate();
         return id;
@@ -72,7 +72,7 @@ public sealed class NetworkAdmin(Database database, NetworkSecrets secrets, NasD
             return new Error("network.unknown_login", "login");
         }
 
-        await AuditAsync(connection, tx, now, actor, "access_point.pppoe_password", $"access_point:{id}", "", ct);
+        await Staff.AuditLog.WriteAsync(connection, tx, now, actor, "access_point.pppoe_password", $"access_point:{id}", "", ct);
         await tx.CommitAsync(ct);
         return id.Value;
     }
@@ -86,13 +86,8 @@ public sealed class NetworkAdmin(Database database, NetworkSecrets secrets, NasD
         var count = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE access_points SET password_protected = @protectedPassword WHERE password_protected IS NULL AND kind = 1",
             new { protectedPassword }, tx, cancellationToken: ct, commandTimeout: 600));
-        await AuditAsync(connection, tx, time.GetUtcNow(), actor, "access_point.pppoe_password_bulk", "access_points", $"count={count}", ct);
+        await Staff.AuditLog.WriteAsync(connection, tx, time.GetUtcNow(), actor, "access_point.pppoe_password_bulk", "access_points", $"count={count}", ct);
         await tx.CommitAsync(ct);
         return count;
     }
-
-    private static Task<int> AuditAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, DateTimeOffset now, string actor, string action, string subject, string details, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (@now, @actor, @action, @subject, @details)",
-            new { now, actor, action, subject, details }, tx, cancellationToken: ct));
 }

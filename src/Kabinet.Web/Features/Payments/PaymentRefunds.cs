@@ -153,14 +153,8 @@ public sealed class PaymentRefunds(
         var posted = await LedgerWriter.PostAsync(connection, tx, reversal.Value);
         await connection.ExecuteAsync(
             "UPDATE refunds SET ledger_transaction_id = @tid WHERE id = @id", new { tid = posted.TransactionId, id = refundRowId }, tx);
-        await connection.ExecuteAsync(
-            "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (@now, @actor, 'payment.refund', @subject, @details)",
-            new
-            {
-                now, actor, subject = "payment:" + payment.PublicId,
-                details = string.Create(CultureInfo.InvariantCulture, $"refund={refund.Id};amount={amount};account={payment.AccountId};reason={reason}"),
-            },
-            tx);
+        await Staff.AuditLog.WriteAsync(connection, tx, now, actor, "payment.refund", "payment:" + payment.PublicId,
+            string.Create(CultureInfo.InvariantCulture, $"refund={refund.Id};amount={amount};account={payment.AccountId};reason={reason}"), ct);
         await AccountStatusWriter.RecordAsync(
             connection, tx, payment.AccountId, "payment_refunded", now, string.Create(CultureInfo.InvariantCulture, $"payment={payment.PublicId};amount={amount}"));
         await AccountStatusWriter.ReevaluateAsync(connection, tx, payment.AccountId, now);

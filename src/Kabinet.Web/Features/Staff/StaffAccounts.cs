@@ -56,10 +56,7 @@ public sealed class StaffAccounts(Database database, TimeProvider time, IPasswor
             return new Error("staff.login_taken", "login");
         }
 
-        await connection.ExecuteAsync(
-            "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (@now, @actor, 'staff.create', @subject, @details)",
-            new { now, actor, subject = "staff:" + id, details = $"login={login.ToLowerInvariant()} role={parsedRole}" },
-            tx);
+        await AuditLog.WriteAsync(connection, tx, now, actor, "staff.create", "staff:" + id, $"login={login.ToLowerInvariant()} role={parsedRole}", ct);
         await tx.CommitAsync(ct);
         return password;
     }
