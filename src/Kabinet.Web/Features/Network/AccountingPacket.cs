@@ -75,6 +75,8 @@ public sealed record AccountingPacket(
             request);
     }
 
+    // Both are 32-bit on the wire; anything larger is a broken NAS or a forged packet, and would
+    // overflow the 64-bit total into a negative count, so it is cut to what fits.
     private static long Total(RadiusRequest request, string gigawords, string octets) =>
-        checked((request.Number(gigawords) << 32) + request.Number(octets));
+        (Math.Min(request.Number(gigawords), int.MaxValue) << 32) + Math.Min(request.Number(octets), uint.MaxValue);
 }

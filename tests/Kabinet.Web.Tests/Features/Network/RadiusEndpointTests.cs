@@ -186,6 +186,11 @@ public abstract class RadiusEndpointTests
         traffic.Sum(t => t.BytesIn).ShouldBe(6_000);
         traffic.Sum(t => t.BytesOut).ShouldBe((1L << 32) + 20);
 
+        // Counters beyond 32 bits (a broken or forged packet) never wrap into a negative total.
+        (await PostAsync(radius, "/radius/accounting", ("Acct-Status-Type", "Interim-Update"), ("User-Name", "not-a-login"), ("NAS-IP-Address", "127.0.0.1"),
+            ("Acct-Session-Id", session + "-huge"), ("Acct-Input-Gigawords", 4_294_967_295L), ("Acct-Input-Octets", 99_999_999_999L))).Status.ShouldBe(204);
+        (await ScalarAsync<long>(_factory, "SELECT bytes_in FROM radius_sessions WHERE session_id = @s", new { s = session + "-huge" })).ShouldBeGreaterThan(0);
+
         using var api = await me.ApiAsync(_factory);
         var sessions = await (await api.GetAsync($"/api/v1/accounts/{me.AccountId}/sessions")).Content.ReadFromJsonAsync<JsonElement>();
         sessions[0].GetProperty("bytes_out").GetInt64().ShouldBe((1L << 32) + 20);
