@@ -220,6 +220,8 @@ public sealed class FreeRadiusTests : FreeRadiusBed
         disconnect.Code.ShouldBe(RadiusCode.DisconnectRequest);
         disconnect.Get("Acct-Session-Id").ShouldBe(session);
         disconnect.Get("User-Name").ShouldBe(login);
+        // The NAS answers before the dispatcher writes down the outcome: wait for the record.
+        await WaitForAsync(async () => (await OutcomesAsync(account)).Count > 0, TimeSpan.FromSeconds(30));
         (await OutcomesAsync(account)).ShouldBe([("disconnect", "ack")]);
     }
 }
