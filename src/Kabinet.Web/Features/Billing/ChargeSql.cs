@@ -54,9 +54,14 @@ internal static class ChargeSql
                                       AND t.idempotency_key < 'charge:' || a.id || ':' || $item || ':' || @dayText)), 0)
         """;
 
+    private const string IntoStage = "INSERT INTO charge_stage (account_id, ledger_account_id, key, amount, description)\n";
+
+    /// <summary>Stages a batch's charges (SQLite, into the temp table).</summary>
+    public static string[] Stage(DatabaseKind kind) =>
+        [IntoStage + SelectTariffs(kind), IntoStage + SelectServices(kind), IntoStage + SelectFreezeFees];
+
     /// <summary>Tariff charges: daily mode for active accounts, monthly mode for active or blocked ones.</summary>
-    public static string StageTariffs(DatabaseKind kind) => $"""
-        INSERT INTO charge_stage (account_id, ledger_account_id, key, amount, description)
+    private static string SelectTariffs(DatabaseKind kind) => $"""
         SELECT f.id, f.ledger_account_id, 'charge:' || f.id || ':tariff:' || @dayText,
                CASE WHEN f.mode = 1 THEN {DailyPart} ELSE {MonthlyPart} END,
                '«' || f.name || '» ' || @forDay
@@ -71,8 +76,7 @@ internal static class ChargeSql
         """;
 
     /// <summary>Monthly extra services; while frozen only those the operator keeps charging.</summary>
-    public static string StageServices(DatabaseKind kind) => $"""
-        INSERT INTO charge_stage (account_id, ledger_account_id, key, amount, description)
+    private static string SelectServices(DatabaseKind kind) => $"""
         SELECT f.id, f.ledger_account_id, 'charge:' || f.id || ':service:' || f.service_id || ':' || @dayText,
                CASE WHEN f.mode = 1 THEN {DailyPart} ELSE {MonthlyPart} END,
                '«' || f.name || '» ' || @forDay
@@ -101,8 +105,7 @@ internal static class ChargeSql
     }
 
     /// <summary>The daily fee of a freeze once its free days are used up.</summary>
-    public const string StageFreezeFees = """
-        INSERT INTO charge_stage (account_id, ledger_account_id, key, amount, description)
+    private const string SelectFreezeFees = """
         SELECT a.id, a.ledger_account_id, 'charge:' || a.id || ':freeze:' || @dayText, z.daily_fee,
                'Добровольная блокировка ' || @forDay
         FROM freezes z JOIN accounts a ON a.id = z.account_id
@@ -111,7 +114,7 @@ internal static class ChargeSql
         """;
 
     /// <summary>SQLite: one writer at a time, so "new since the batch began" is exact.</summary>
-    public const string InsertTransactionsSqlite = """
+    public const string InsertTransactions = """
         INSERT INTO ledger_transactions (idempotency_key, kind, account_id, occurred_at, description)
         SELECT key, 2, account_id, @at, description FROM charge_stage WHERE amount > 0
         ON CONFLICT (idempotency_key) DO NOTHING;
@@ -121,17 +124,43 @@ internal static class ChargeSql
         WHERE s.amount > 0 AND t.id > @maxBefore;
         """;
 
-    /// <summary>PostgreSQL: the rows this statement inserted, whatever other writers do meanwhile.</summary>
-    public const string InsertTransactionsPostgres = """
-        WITH inserted AS (
+    /// <summary>
+    /// PostgreSQL: a batch in one statement. The staged charges stay in memory, the journal rows
+    /// whose key is new come back from the insert (whatever other writers do meanwhile), and only
+    /// those get entries and move the subscriber balances; the statement returns how many and
+    /// their sum, which <see cref="CreditRevenue"/> adds to revenue last, so concurrent batches
+    /// hold the revenue row only for the moment before their commit.
+    /// </summary>
+    public static string ChargePostgres { get; } = $"""
+        WITH stage (account_id, ledger_account_id, key, amount, description) AS MATERIALIZED (
+            {SelectTariffs(DatabaseKind.Postgres)}
+            UNION ALL
+            {SelectServices(DatabaseKind.Postgres)}
+            UNION ALL
+            {SelectFreezeFees}),
+        inserted AS (
             INSERT INTO ledger_transactions (idempotency_key, kind, account_id, occurred_at, description)
-            SELECT key, 2, account_id, @at, description FROM charge_stage WHERE amount > 0
+            SELECT key, 2, account_id, @at, description FROM stage WHERE amount > 0
             ON CONFLICT (idempotency_key) DO NOTHING
-            RETURNING id, idempotency_key)
-        INSERT INTO charge_new (transaction_id, key) SELECT id, idempotency_key FROM inserted;
+            RETURNING id, idempotency_key),
+        charged AS MATERIALIZED (
+            SELECT i.id, s.ledger_account_id, s.amount FROM inserted i JOIN stage s ON s.key = i.idempotency_key),
+        entries AS (
+            INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount)
+            SELECT id, ledger_account_id, -amount FROM charged
+            UNION ALL
+            SELECT id, @revenue, amount FROM charged),
+        balances AS (
+            UPDATE ledger_accounts l SET balance = l.balance - x.total, updated_at = @at
+            FROM (SELECT ledger_account_id, SUM(amount) AS total FROM charged GROUP BY ledger_account_id) x
+            WHERE l.id = x.ledger_account_id)
+        SELECT COUNT(*) AS Charges, COALESCE(SUM(amount), 0) AS Total FROM charged
         """;
 
-    /// <summary>Entries and cached balances for the new charges only.</summary>
+    /// <summary>PostgreSQL: the revenue side of a batch's charges.</summary>
+    public const string CreditRevenue = "UPDATE ledger_accounts SET balance = balance + @total, updated_at = @at WHERE id = @revenue";
+
+    /// <summary>SQLite: entries and cached balances for the new charges only.</summary>
     public const string PostEntries = """
         INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount)
         SELECT n.transaction_id, s.ledger_account_id, -s.amount FROM charge_new n JOIN charge_stage s ON s.key = n.key;

@@ -1,7 +1,9 @@
 using Kabinet.Domain.Billing;
 using Kabinet.Domain.Catalog;
 using Kabinet.Domain.Money;
+using Kabinet.Web.Features.Ledger;
 using Kabinet.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kabinet.Web.Tests.Features.Billing;
 
@@ -22,6 +24,8 @@ public abstract class ChargeAgreementTests(PostgresFixture? postgres)
         var from = new DateOnly(2027, 12, 5).AddDays(random.Next(60));
         var to = from.AddDays(59 + random.Next(31));
         await using var bed = await BillingBed.CreateAsync(postgres);
+        // Several batches, side by side on PostgreSQL.
+        bed.Run.BatchSize = 7;
 
         var expectations = new List<Expectation>();
         for (var n = 0; n < 40; n++)
@@ -60,6 +64,7 @@ public abstract class ChargeAgreementTests(PostgresFixture? postgres)
         }
 
         mismatches.ShouldBeEmpty($"range {from:yyyy-MM-dd}..{to:yyyy-MM-dd}, seed {seed}");
+        (await bed.Factory.Services.GetRequiredService<LedgerVerifier>().VerifyAsync(CancellationToken.None)).ShouldBeEmpty();
     }
 
     [Fact]
