@@ -5,7 +5,7 @@ namespace Kabinet.Bench;
 /// <summary>
 /// Benchmarks that print figures and ratios against a baseline measured in the same run.
 /// <code>dotnet run -c Release --project bench/Kabinet.Bench -- dashboard|billing|payments|radius [--db sqlite|postgres|both]
-///   [--subscribers 1000000] [--users 400] [--connections 64] [--seconds 30]</code>
+///   [--subscribers 1000000] [--users 400] [--connections 64] [--seconds 30] [--keep-postgres]</code>
 /// </summary>
 internal static class BenchCommand
 {
@@ -13,7 +13,7 @@ internal static class BenchCommand
     {
         if (args.Length == 0 || args[0] is not ("dashboard" or "billing" or "payments" or "radius"))
         {
-            Console.Error.WriteLine("usage: dashboard|billing|payments|radius [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR] [--server-env KEY=VALUE]");
+            Console.Error.WriteLine("usage: dashboard|billing|payments|radius [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR] [--keep-postgres] [--server-env KEY=VALUE]");
             return 2;
         }
 
@@ -32,6 +32,7 @@ internal static class BenchCommand
             Connections = int.Parse(Option(args, "--connections", radius ? "256" : "64"), CultureInfo.InvariantCulture),
             Seconds = int.Parse(Option(args, "--seconds", radius ? "20" : "30"), CultureInfo.InvariantCulture),
             WorkDirectory = Option(args, "--work", Path.Combine(Path.GetTempPath(), "kabinet-bench")),
+            KeepPostgres = args.Contains("--keep-postgres"),
             ServerEnvironment = args.Select((a, i) => (a, i)).Where(x => x.a == "--server-env" && x.i + 1 < args.Length)
                 .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal),
         };
@@ -75,6 +76,9 @@ internal sealed class DashboardBenchOptions
     public required int Seconds { get; init; }
 
     public required string WorkDirectory { get; init; }
+
+    /// <summary>Seed PostgreSQL once into a cluster kept under the work directory and measure a copy (--keep-postgres).</summary>
+    public bool KeepPostgres { get; init; }
 
     /// <summary>Extra environment for the server under test (--server-env KEY=VALUE), e.g. runtime GC settings.</summary>
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();

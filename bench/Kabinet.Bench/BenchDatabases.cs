@@ -18,7 +18,8 @@ internal static class BenchDatabases
 {
     /// <summary>
     /// Runs a measurement on each engine the options ask for: a fresh seeded SQLite file, or a
-    /// private PostgreSQL server seeded the same way (stopped afterwards).
+    /// private PostgreSQL server seeded the same way (stopped afterwards), or with --keep-postgres a
+    /// copy of the database seeded once in a cluster kept under the work directory.
     /// </summary>
     public static async Task EachAsync(DashboardBenchOptions options, Func<BenchDatabase, Database, Task> measure)
     {
@@ -28,6 +29,14 @@ internal static class BenchDatabases
             {
                 var bench = await SqliteAsync(options.WorkDirectory, options.Subscribers, fresh: true);
                 await measure(bench, new Database(DatabaseKind.Sqlite, bench.ConnectionString));
+            }
+            else if (options.KeepPostgres)
+            {
+                var (server, bench) = await KeptPostgres.StartAsync(options.WorkDirectory, options.Subscribers);
+                await using (server)
+                {
+                    await measure(bench, new Database(DatabaseKind.Postgres, bench.ConnectionString));
+                }
             }
             else
             {
