@@ -15,7 +15,8 @@ public sealed class Database : IDisposable
     public const int MaxIdleReadSessions = 64;
 
     private readonly NpgsqlDataSource? _postgres;
-    private readonly ConcurrentBag<ReadSession> _idleReadSessions = [];
+    // A queue, not a bag: ConcurrentBag.Count takes every per-thread lock, and each returned session asks it.
+    private readonly ConcurrentQueue<ReadSession> _idleReadSessions = [];
     private readonly SqliteWriter? _sqliteWriter;
 
     public Database(DatabaseKind kind, string connectionString)
@@ -150,7 +151,7 @@ public sealed class Database : IDisposable
     {
         _postgres?.Dispose();
         _sqliteWriter?.Dispose();
-        while (_idleReadSessions.TryTake(out var session))
+        while (_idleReadSessions.TryDequeue(out var session))
         {
             session.Connection.Dispose();
         }
