@@ -110,23 +110,9 @@ public sealed record PaymentRequest(
 /// (gateway, gateway payment id) and the journal key "payment:{gateway}:{id}" make a repeat a no-op.
 /// </summary>
 public sealed class OnlinePayments(
-    Database database, YooKassaClient gateway, IOptions<GatewayOptions> gatewayOptions, IOptions<PaymentOptions> limits,
-    TimeProvider time, ILogger<OnlinePayments> logger) : IDisposable
+    Database database, YooKassaClient gateway, PaymentCreditWriter credits, IOptions<GatewayOptions> gatewayOptions, IOptions<PaymentOptions> limits,
+    TimeProvider time, ILogger<OnlinePayments> logger)
 {
-    // PostgreSQL: how many credits of this instance run at once; the others wait here, not holding
-    // a pooled connection that the payers' requests need.
-    private const int CreditSlots = 6;
-
-    private readonly SemaphoreSlim _transitTurn = new(1, 1);
-    private readonly SemaphoreSlim _creditSlots = new(CreditSlots, CreditSlots);
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _transitTurn.Dispose();
-        _creditSlots.Dispose();
-    }
-
     private const string Columns = """
         p.id AS Id, p.public_id AS PublicId, p.account_id AS AccountId, a.contract_id AS ContractId, p.amount AS Amount,
         p.method AS Method, p.source AS Source, p.gateway AS Gateway, p.gateway_payment_id AS GatewayPaymentId,
@@ -323,78 +309,12 @@ public sealed class OnlinePayments(
         return (PaymentStatus)local.Status;
     }
 
-    private async Task CreditAsync(PaymentRecord local, YkPayment payment, DateTimeOffset? notifiedAt, CancellationToken ct)
+    private Task CreditAsync(PaymentRecord local, YkPayment payment, DateTimeOffset? notifiedAt, CancellationToken ct)
     {
-        var postgres = database.Kind == DatabaseKind.Postgres;
-        var inTurn = false;
-        if (postgres)
-        {
-            await _creditSlots.WaitAsync(ct);
-        }
-
-        try
-        {
-            await using var write = await database.OpenWriteSessionAsync(ct);
-            var (connection, tx) = (write.Connection, write.Transaction);
-            var now = time.GetUtcNow();
-            // The status flip is the gate: of any number of concurrent confirmations one updates the row.
-            var won = await connection.ExecuteAsync(
-                "UPDATE payments SET status = 2, updated_at = @now WHERE id = @Id AND status <> 2",
-                new { now, local.Id }, tx);
-            if (won == 1)
-            {
-                var method = local.Method == (int)PaymentMethod.Sbp ? "СБП" : "банковской картой";
-                // The gateway transit balance, which every payment moves, is moved last, and this instance's
-                // credits take turns at it: on PostgreSQL its row lock is then held for the end of one
-                // transaction at a time instead of queueing every credit's connection on it.
-                var hot = new List<(long LedgerAccountId, long Amount)>(2);
-                var posted = await PaymentPosting.PostAsync(
-                    connection, tx, local.AccountId, local.LedgerAccountId, new Money(local.Amount), SystemLedgerAccounts.GatewayTransit,
-                    $"payment:{local.Gateway}:{payment.Id}", $"Оплата {method}", now, hot);
-                if (postgres)
-                {
-                    await _transitTurn.WaitAsync(ct);
-                    inTurn = true;
-                }
-
-                // Stamped last, in the last round trip before the commit, so succeeded_at - notified_at is the whole credit.
-                var credited = time.GetUtcNow();
-                await LedgerWriter.MoveBalancesAsync(
-                    connection, tx, hot, now,
-                    "UPDATE payments SET ledger_transaction_id = @tid, succeeded_at = @credited, updated_at = @credited, notified_at = @notifiedAt WHERE id = @Id",
-                    new { tid = posted.TransactionId, credited, notifiedAt, local.Id });
-                if (local.SaveMethod && payment.PaymentMethod is { Saved: true } saved)
-                {
-                    await connection.ExecuteAsync(
-                        """
-                        INSERT INTO payment_methods (account_id, gateway, gateway_method_id, kind, title, consent_text, consent_at, created_at)
-                        VALUES (@AccountId, @Gateway, @methodId, @kind, @title, @consent, @consentAt, @now)
-                        ON CONFLICT (gateway, gateway_method_id) DO NOTHING
-                        """,
-                        new
-                        {
-                            local.AccountId, local.Gateway, methodId = saved.Id, kind = saved.Type,
-                            title = saved.Card?.Last4 is { } last4 ? "•••• " + last4 : saved.Title ?? saved.Type,
-                            consent = local.ConsentText ?? "", consentAt = local.ConsentAt ?? now, now,
-                        },
-                        tx);
-                }
-            }
-
-            await write.CommitAsync(ct);
-        }
-        finally
-        {
-            if (inTurn)
-            {
-                _transitTurn.Release();
-            }
-
-            if (postgres)
-            {
-                _creditSlots.Release();
-            }
-        }
+        var saved = local.SaveMethod && payment.PaymentMethod is { Saved: true } method
+            ? new SavedPaymentMethod(method.Id, method.Type, method.Card?.Last4 is { } last4 ? "•••• " + last4 : method.Title ?? method.Type)
+            : null;
+        return credits.CreditAsync(new ConfirmedPayment(local, payment.Id, saved, notifiedAt), ct);
     }
 
     private async Task FailAsync(string publicId, string reason, CancellationToken ct)

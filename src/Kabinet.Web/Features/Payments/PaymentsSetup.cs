@@ -20,6 +20,7 @@ public static class PaymentsSetup
         services.AddHttpClient(YooKassaClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15)).RemoveAllLoggers();
         services.AddSingleton<YooKassaClient>();
         services.AddHttpClient(nameof(SandboxNotifier), client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<PaymentCreditWriter>();
         services.AddSingleton<OnlinePayments>();
         services.AddSingleton<PaymentStarter>();
         services.AddHostedService<PaymentReconciliationJob>();
