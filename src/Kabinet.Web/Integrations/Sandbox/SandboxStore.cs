@@ -70,13 +70,14 @@ public sealed class SandboxStore(Database database)
         var id = "sbx_" + Guid.NewGuid().ToString("N");
         return await database.WriteAsync(async connection =>
         {
-            await connection.ExecuteAsync(
-                """
+            var created = await connection.QuerySingleOrDefaultAsync<SandboxPayment>(
+                $"""
                 INSERT INTO sandbox_payments (id, shop_id, idempotence_key, amount, status, paid, capture, description, metadata, receipt, return_url,
                                               method_type, save_method, method_id, card_last4, cancel_reason, refunded, created_at)
                 VALUES (@id, @shopId, @idempotenceKey, @amount, @status, @paid, @capture, @description, @metadata, @receipt, @returnUrl,
                         @methodType, @save, @methodId, @last4, @cancel, 0, @now)
                 ON CONFLICT (shop_id, idempotence_key) DO NOTHING
+                RETURNING {Columns}
                 """,
                 new
                 {
@@ -99,7 +100,7 @@ public sealed class SandboxStore(Database database)
                     now,
                 });
             // The one created now, or the first with this Idempotence-Key.
-            return await connection.QuerySingleAsync<SandboxPayment>(
+            return created ?? await connection.QuerySingleAsync<SandboxPayment>(
                 $"SELECT {Columns} FROM sandbox_payments WHERE shop_id = @shopId AND idempotence_key = @idempotenceKey",
                 new { shopId, idempotenceKey });
         });
