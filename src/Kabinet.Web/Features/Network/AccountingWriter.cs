@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using System.Threading.Channels;
 using Dapper;
 using Kabinet.Data.Connections;
@@ -68,7 +70,7 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
     {
         try
         {
-            await WriteAsync(batch.Select(b => b.Packet), ct);
+            await WriteAsync(batch.ConvertAll(b => b.Packet), ct);
             batch.ForEach(b => b.Done.TrySetResult());
             return;
         }
@@ -98,14 +100,17 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
         }
     }
 
-    private async Task WriteAsync(IEnumerable<AccountingPacket> packets, CancellationToken ct)
+    private async Task WriteAsync(IReadOnlyList<AccountingPacket> packets, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(connection, durable: true, ct);
+        // The batch's known sessions in one read, then kept up to date here as the packets apply in
+        // order: one round trip per packet (its write) instead of three on PostgreSQL.
+        var sessions = await ReadSessionsAsync(connection, tx, packets, ct);
         var traffic = new SortedDictionary<(long Account, DateOnly Day), (long In, long Out)>();
         foreach (var packet in packets)
         {
-            if (await ApplyAsync(connection, tx, packet, ct) is { } growth)
+            if (await ApplyAsync(connection, tx, packet, sessions, ct) is { } growth)
             {
                 var key = (growth.Account, growth.Day);
                 var sum = traffic.GetValueOrDefault(key);
@@ -113,19 +118,59 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
             }
         }
 
-        // One row per account and day, in a fixed order: concurrent batches on PostgreSQL lock
-        // traffic rows in the same order and cannot deadlock.
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO traffic_daily (account_id, day, bytes_in, bytes_out) VALUES (@Account, @Day, @In, @Out)
-            ON CONFLICT (account_id, day) DO UPDATE SET bytes_in = traffic_daily.bytes_in + @In, bytes_out = traffic_daily.bytes_out + @Out
-            """,
-            traffic.Select(t => new { t.Key.Account, t.Key.Day, t.Value.In, t.Value.Out }), tx, cancellationToken: ct));
+        await AddTrafficAsync(connection, tx, traffic, ct);
         await tx.CommitAsync(ct);
     }
 
+    private static async Task<Dictionary<string, StoredSession>> ReadSessionsAsync(
+        DbConnection connection, DbTransaction tx, IReadOnlyList<AccountingPacket> packets, CancellationToken ct)
+    {
+        var ids = packets.Where(p => p.Kind is not (AccountingKind.On or AccountingKind.Off)).Select(p => p.UniqueId).Distinct().ToList();
+        var found = ids.Count == 0
+            ? []
+            : await connection.QueryAsync<(string UniqueId, long Id, long? AccountId, long BytesIn, long BytesOut)>(new CommandDefinition(
+                "SELECT unique_id, id, account_id, bytes_in, bytes_out FROM radius_sessions WHERE " + SqlList.In(connection, "unique_id", "ids"),
+                new { ids }, tx, cancellationToken: ct));
+        return found.ToDictionary(s => s.UniqueId, s => new StoredSession(s.Id, s.AccountId, s.BytesIn, s.BytesOut), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// One row per account and day, in one statement, in a fixed order: concurrent batches on
+    /// PostgreSQL lock traffic rows in the same order and cannot deadlock.
+    /// </summary>
+    private static async Task AddTrafficAsync(
+        DbConnection connection, DbTransaction tx, SortedDictionary<(long Account, DateOnly Day), (long In, long Out)> traffic, CancellationToken ct)
+    {
+        if (traffic.Count == 0)
+        {
+            return;
+        }
+
+        var values = new StringBuilder();
+        var parameters = new DynamicParameters();
+        var i = 0;
+        foreach (var ((account, day), (bytesIn, bytesOut)) in traffic)
+        {
+            values.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@a{i}, @d{i}, @i{i}, @o{i})");
+            parameters.Add($"a{i}", account);
+            parameters.Add($"d{i}", day);
+            parameters.Add($"i{i}", bytesIn);
+            parameters.Add($"o{i}", bytesOut);
+            i++;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO traffic_daily (account_id, day, bytes_in, bytes_out) VALUES {values}
+            ON CONFLICT (account_id, day) DO UPDATE SET bytes_in = traffic_daily.bytes_in + excluded.bytes_in,
+                                                        bytes_out = traffic_daily.bytes_out + excluded.bytes_out
+            """,
+            parameters, tx, cancellationToken: ct));
+    }
+
     /// <summary>Stores one packet; returns the traffic it adds to its account's day, if any.</summary>
-    private async Task<(long Account, DateOnly Day, long In, long Out)?> ApplyAsync(DbConnection connection, DbTransaction tx, AccountingPacket p, CancellationToken ct)
+    private async Task<(long Account, DateOnly Day, long In, long Out)?> ApplyAsync(
+        DbConnection connection, DbTransaction tx, AccountingPacket p, Dictionary<string, StoredSession> sessions, CancellationToken ct)
     {
         if (p.Kind is AccountingKind.On or AccountingKind.Off)
         {
@@ -136,14 +181,11 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
             return null;
         }
 
-        var session = await connection.QuerySingleOrDefaultAsync<(long Id, long? AccountId, long BytesIn, long BytesOut)?>(new CommandDefinition(
-            "SELECT id, account_id, bytes_in, bytes_out FROM radius_sessions WHERE unique_id = @UniqueId",
-            new { p.UniqueId }, tx, cancellationToken: ct));
         long? accountId;
         long addIn, addOut;
         var isStop = p.Kind == AccountingKind.Stop;
         var cause = p.Cause ?? "Unknown";
-        if (session is null)
+        if (!sessions.TryGetValue(p.UniqueId, out var session))
         {
             var owner = await OwnerAsync(connection, tx, p, ct);
             accountId = owner?.AccountId;
@@ -155,11 +197,12 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
 
             addIn = p.BytesIn;
             addOut = p.BytesOut;
-            await connection.ExecuteAsync(new CommandDefinition(
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
                 INSERT INTO radius_sessions (unique_id, session_id, access_point_id, account_id, user_name, nas_ip, framed_ip, mac,
                                              started_at, updated_at, stopped_at, stop_cause, bytes_in, bytes_out)
                 VALUES (@UniqueId, @SessionId, @apId, @accountId, @UserName, @NasIp, @FramedIp, @Mac, @At, @At, @stopped, @stopCause, @BytesIn, @BytesOut)
+                RETURNING id
                 """,
                 new
                 {
@@ -167,13 +210,13 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
                     stopped = isStop ? p.At : (DateTimeOffset?)null, stopCause = isStop ? cause : null, p.BytesIn, p.BytesOut,
                 },
                 tx, cancellationToken: ct));
+            sessions[p.UniqueId] = new StoredSession(id, accountId, p.BytesIn, p.BytesOut);
         }
         else
         {
-            var s = session.Value;
-            accountId = s.AccountId;
-            addIn = Math.Max(0, p.BytesIn - s.BytesIn);
-            addOut = Math.Max(0, p.BytesOut - s.BytesOut);
+            accountId = session.AccountId;
+            addIn = Math.Max(0, p.BytesIn - session.BytesIn);
+            addOut = Math.Max(0, p.BytesOut - session.BytesOut);
             // A Start that arrives late moves the start back; a Stop closes (a stale close is replaced
             // by the NAS's own); counters and the last update only move forward.
             await connection.ExecuteAsync(new CommandDefinition(
@@ -189,8 +232,9 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
                     stop_cause = CASE WHEN @isStop AND (stopped_at IS NULL OR stop_cause = 'Stale') THEN @cause ELSE stop_cause END
                 WHERE id = @id
                 """,
-                new { addIn, addOut, isStart = p.Kind == AccountingKind.Start, p.At, p.FramedIp, p.Mac, isStop, cause, id = s.Id },
+                new { addIn, addOut, isStart = p.Kind == AccountingKind.Start, p.At, p.FramedIp, p.Mac, isStop, cause, id = session.Id },
                 tx, cancellationToken: ct));
+            sessions[p.UniqueId] = session with { BytesIn = session.BytesIn + addIn, BytesOut = session.BytesOut + addOut };
         }
 
         return accountId is { } account && (addIn > 0 || addOut > 0)
@@ -217,4 +261,7 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
 
         return null;
     }
+
+    /// <summary>A stored session's counters as this batch has left them.</summary>
+    private readonly record struct StoredSession(long Id, long? AccountId, long BytesIn, long BytesOut);
 }
