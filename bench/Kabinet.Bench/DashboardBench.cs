@@ -32,13 +32,18 @@ internal sealed class DashboardBench(DashboardBenchOptions options)
                 report.AddRange(await MeasureAsync(bench.Name, bench.Environment, new Database(DatabaseKind.Sqlite, bench.ConnectionString),
                     () => new SqliteConnection($"Data Source={path};Pooling=true")));
             }
+            else if (options.KeepPostgres)
+            {
+                var (server, bench) = await KeptPostgres.StartAsync(options.WorkDirectory, options.Subscribers);
+                await using (server)
+                {
+                    report.AddRange(await MeasurePostgresAsync(bench));
+                }
+            }
             else
             {
                 await using var postgres = await PostgresServer.StartAsync();
-                var bench = await BenchDatabases.PostgresAsync(postgres, options.Subscribers);
-                AddSeed(report, bench);
-                using var source = NpgsqlDataSource.Create(bench.ConnectionString);
-                report.AddRange(await MeasureAsync(bench.Name, bench.Environment, new Database(DatabaseKind.Postgres, bench.ConnectionString), source.CreateConnection));
+                report.AddRange(await MeasurePostgresAsync(await BenchDatabases.PostgresAsync(postgres, options.Subscribers)));
             }
         }
 
@@ -55,6 +60,15 @@ internal sealed class DashboardBench(DashboardBenchOptions options)
         {
             Console.WriteLine(line);
         }
+    }
+
+    private async Task<List<string>> MeasurePostgresAsync(BenchDatabase bench)
+    {
+        var report = new List<string>();
+        AddSeed(report, bench);
+        using var source = NpgsqlDataSource.Create(bench.ConnectionString);
+        report.AddRange(await MeasureAsync(bench.Name, bench.Environment, new Database(DatabaseKind.Postgres, bench.ConnectionString), source.CreateConnection));
+        return report;
     }
 
     private static void AddSeed(List<string> report, BenchDatabase bench)
