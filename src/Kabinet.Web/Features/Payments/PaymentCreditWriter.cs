@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -8,7 +9,6 @@ using Kabinet.Domain.Billing;
 using Kabinet.Domain.Ledger;
 using Kabinet.Domain.Money;
 using Kabinet.Domain.Subscribers;
-using Kabinet.Web.Features.Billing;
 
 namespace Kabinet.Web.Features.Payments;
 
@@ -127,10 +127,31 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
         await using var write = await database.OpenWriteSessionAsync(CancellationToken.None);
         var (connection, tx) = (write.Connection, write.Transaction);
         var now = time.GetUtcNow();
-        // The status flip is the gate: of any number of concurrent confirmations one updates the row.
-        var won = (await connection.QueryAsync<long>(
-            $"UPDATE payments SET status = 2, updated_at = @now WHERE {In(connection, "id", "ids")} AND status <> 2 RETURNING id",
-            new { now, ids = payments.Select(p => p.Local.Id).ToList() }, tx)).ToHashSet();
+
+        // One round trip: the status flip, which is the gate (of any number of concurrent confirmations
+        // one updates the row); the accounts' status and balance, their rows locked in id order on
+        // PostgreSQL (SQLite's writer holds the database) so nothing moves the balance before this
+        // transaction ends; and their open promised payments.
+        HashSet<long> won;
+        Dictionary<long, (long Id, long Status, long Balance, long Threshold)> state;
+        Dictionary<long, (long Id, long Outstanding)> open;
+        var lockClause = connection is Npgsql.NpgsqlConnection ? " FOR UPDATE" : "";
+        using (var grid = await connection.QueryMultipleAsync(
+            $"""
+            UPDATE payments SET status = 2, updated_at = @now WHERE {In(connection, "id", "ids")} AND status <> 2 RETURNING id;
+            SELECT a.id, a.status, la.balance, a.threshold FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id
+            WHERE {In(connection, "a.id", "accounts")} ORDER BY a.id{lockClause};
+            SELECT id, account_id, outstanding FROM promised_payments WHERE {In(connection, "account_id", "accounts")} AND status = 1 ORDER BY id
+            """,
+            new { now, ids = payments.Select(p => p.Local.Id).ToList(), accounts = payments.Select(p => p.Local.AccountId).Distinct().Order().ToList() },
+            tx))
+        {
+            won = (await grid.ReadAsync<long>()).ToHashSet();
+            state = (await grid.ReadAsync<(long Id, long Status, long Balance, long Threshold)>()).ToDictionary(r => r.Id);
+            open = (await grid.ReadAsync<(long Id, long AccountId, long Outstanding)>())
+                .GroupBy(p => p.AccountId).ToDictionary(g => g.Key, g => (g.First().Id, g.First().Outstanding));
+        }
+
         var credits = payments.Where(p => won.Contains(p.Local.Id)).ToList();
         if (credits.Count == 0)
         {
@@ -142,16 +163,37 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
             p.Local.Method == (int)PaymentMethod.Sbp ? "Оплата СБП" : "Оплата банковской картой",
             SystemLedgerAccounts.GatewayTransit, p.Local.LedgerAccountId, new Money(p.Local.Amount)).Value).ToList();
         var posted = await InsertTransactionsAsync(connection, tx, journal);
+        var transactionIds = new Dictionary<long, long>();
         var moves = new SortedDictionary<long, long>();
         var entries = new List<(long TransactionId, LedgerEntry Entry)>();
-        var transactionIds = new Dictionary<long, long>();
+        var repayments = new List<LedgerTransaction>();
+        var promisedLeft = new SortedDictionary<long, long>();
         foreach (var (payment, transaction) in credits.Zip(journal))
         {
-            if (posted.TryGetValue(transaction.IdempotencyKey, out var id))
+            if (!posted.TryGetValue(transaction.IdempotencyKey, out var id))
             {
-                transactionIds[payment.Local.Id] = id;
-                Add(id, transaction);
+                continue;
             }
+
+            transactionIds[payment.Local.Id] = id;
+            Add(id, transaction);
+            // M9: the payment closes the open promised payment up to its amount; two payments of one
+            // account in a group repay in turn, as they would one after the other.
+            if (open.TryGetValue(payment.Local.AccountId, out var promised) && promised.Outstanding > 0)
+            {
+                var repay = Math.Min(promised.Outstanding, payment.Local.Amount);
+                open[payment.Local.AccountId] = (promised.Id, promised.Outstanding - repay);
+                promisedLeft[promised.Id] = promised.Outstanding - repay;
+                repayments.Add(LedgerTransaction.Transfer(
+                    $"promised-repay:{promised.Id}:{id}", TransactionKind.PromisedPayment, payment.Local.AccountId, now,
+                    "Погашение обещанного платежа", payment.Local.LedgerAccountId, SystemLedgerAccounts.PromisedCredit, new Money(repay)).Value);
+            }
+        }
+
+        var postedRepayments = await InsertTransactionsAsync(connection, tx, repayments);
+        foreach (var repayment in repayments.Where(r => postedRepayments.ContainsKey(r.IdempotencyKey)))
+        {
+            Add(postedRepayments[repayment.IdempotencyKey], repayment);
         }
 
         // Keys already in the journal (nothing else writes them, but the database is the judge): linked, not posted again.
@@ -159,70 +201,114 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
         if (existing.Count > 0)
         {
             var found = (await connection.QueryAsync<(long Id, string Key)>(
-                $"SELECT id, idempotency_key FROM ledger_transactions WHERE {In(connection, "idempotency_key", "existing")}", new { existing }, tx)).ToDictionary(r => r.Key, r => r.Id);
+                $"SELECT id, idempotency_key FROM ledger_transactions WHERE {In(connection, "idempotency_key", "existing")}", new { existing }, tx))
+                .ToDictionary(r => r.Key, r => r.Id);
             foreach (var (payment, transaction) in credits.Zip(journal).Where(c => found.ContainsKey(c.Second.IdempotencyKey)))
             {
                 transactionIds[payment.Local.Id] = found[transaction.IdempotencyKey];
             }
         }
 
-        var postedCredits = credits.Where(p => transactionIds.ContainsKey(p.Local.Id) && posted.ContainsKey(Key(p))).ToList();
-        var accounts = postedCredits.Select(p => p.Local.AccountId).Distinct().Order().ToList();
-        if (accounts.Count > 0)
+        // The rest in one round trip: entries; the subscribers' balances in ledger account order; the
+        // promised payments; the accounts' new status with its account_events row, as
+        // AccountStatusWriter records it (M31: a payment unblocks at once); saved cards; the provider's
+        // own balances (gateway transit, promised credit), moved once for the group and last, so on
+        // PostgreSQL their row lock is held only for the end of the transaction; and the payments'
+        // stamps: the credit's last round trip before the commit, so succeeded_at - notified_at is the
+        // whole credit.
+        var sql = new StringBuilder();
+        var parameters = new DynamicParameters(new { now, credited = time.GetUtcNow() });
+        if (entries.Count > 0)
         {
-            await RepayPromisedAsync(connection, tx, postedCredits, transactionIds, now, Add);
+            sql.Append("INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount) VALUES ");
+            for (var i = 0; i < entries.Count; i++)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@et{i}, @el{i}, @ea{i})");
+                parameters.Add($"et{i}", entries[i].TransactionId);
+                parameters.Add($"el{i}", entries[i].Entry.LedgerAccountId);
+                parameters.Add($"ea{i}", entries[i].Entry.Amount.Kopecks);
+            }
+
+            sql.Append(';');
         }
 
-        // Entries, then the subscribers' balances in ledger account order, then the accounts' status.
-        await InsertEntriesAndMoveAsync(connection, tx, entries, moves.Where(m => m.Key >= SystemLedgerAccounts.FirstSubscriberLedgerAccount), now);
-        if (accounts.Count > 0)
+        var n = 0;
+        var subscriberMoves = moves.Where(m => m.Key >= SystemLedgerAccounts.FirstSubscriberLedgerAccount && m.Value != 0).ToList();
+        if (subscriberMoves.Count > 0)
         {
-            await ReevaluateAsync(connection, tx, accounts, now);
+            // One statement for all (a ledger account appears once: the moves are summed per account).
+            sql.Append("UPDATE ledger_accounts SET balance = balance + v.column2, updated_at = @now FROM (VALUES ");
+            foreach (var (account, amount) in subscriberMoves)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $"{(n == 0 ? "" : ", ")}(@ma{n}, @mv{n})");
+                parameters.Add($"ma{n}", account);
+                parameters.Add($"mv{n}", amount);
+                n++;
+            }
+
+            sql.Append(") AS v WHERE ledger_accounts.id = v.column1;");
+        }
+
+        foreach (var (id, outstanding) in promisedLeft)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"UPDATE promised_payments SET outstanding = @po{n}, status = @ps{n}, closed_at = @pc{n} WHERE id = @pi{n};");
+            parameters.Add($"pi{n}", id);
+            parameters.Add($"po{n}", outstanding);
+            parameters.Add($"ps{n}", outstanding == 0 ? 2 : 1);
+            parameters.Add($"pc{n}", outstanding == 0 ? now : (DateTimeOffset?)null);
+            n++;
+        }
+
+        foreach (var payment in credits.Where(p => posted.ContainsKey($"payment:{p.Local.Gateway}:{p.GatewayPaymentId}")).DistinctBy(p => p.Local.AccountId).OrderBy(p => p.Local.AccountId))
+        {
+            var row = state[payment.Local.AccountId];
+            var current = (AccountStatus)row.Status;
+            var next = AccountState.Evaluate(current, new Money(row.Balance + moves.GetValueOrDefault(payment.Local.LedgerAccountId)), new Money(row.Threshold));
+            if (next != current)
+            {
+                sql.Append(CultureInfo.InvariantCulture,
+                    $"UPDATE accounts SET status = @ss{n} WHERE id = @sa{n}; INSERT INTO account_events (account_id, kind, occurred_at, details) VALUES (@sa{n}, @sk{n}, @now, '');");
+                parameters.Add($"sa{n}", row.Id);
+                parameters.Add($"ss{n}", (int)next);
+                parameters.Add($"sk{n}", next == AccountStatus.Blocked ? "blocked" : "unblocked");
+                n++;
+            }
         }
 
         foreach (var payment in credits.Where(p => p.Local.SaveMethod && p.SavedMethod is not null))
         {
-            var saved = payment.SavedMethod!;
-            await connection.ExecuteAsync(
-                """
+            sql.Append(CultureInfo.InvariantCulture,
+                $"""
                 INSERT INTO payment_methods (account_id, gateway, gateway_method_id, kind, title, consent_text, consent_at, created_at)
-                VALUES (@AccountId, @Gateway, @methodId, @kind, @title, @consent, @consentAt, @now)
-                ON CONFLICT (gateway, gateway_method_id) DO NOTHING
-                """,
-                new
-                {
-                    payment.Local.AccountId, payment.Local.Gateway, methodId = saved.Id, kind = saved.Kind, title = saved.Title,
-                    consent = payment.Local.ConsentText ?? "", consentAt = payment.Local.ConsentAt ?? now, now,
-                },
-                tx);
+                VALUES (@ca{n}, @cg{n}, @cm{n}, @ck{n}, @ct{n}, @cc{n}, @cat{n}, @now) ON CONFLICT (gateway, gateway_method_id) DO NOTHING;
+                """);
+            parameters.Add($"ca{n}", payment.Local.AccountId);
+            parameters.Add($"cg{n}", payment.Local.Gateway);
+            parameters.Add($"cm{n}", payment.SavedMethod!.Id);
+            parameters.Add($"ck{n}", payment.SavedMethod.Kind);
+            parameters.Add($"ct{n}", payment.SavedMethod.Title);
+            parameters.Add($"cc{n}", payment.Local.ConsentText ?? "");
+            parameters.Add($"cat{n}", payment.Local.ConsentAt ?? now);
+            n++;
         }
 
-        // The provider's own balances (gateway transit, promised credit) move once for the group, last,
-        // with the payments' stamps in the same round trip: on PostgreSQL their row lock is held only
-        // for the end of the transaction. The stamp is the credit's last round trip before the commit,
-        // so succeeded_at - notified_at is the whole credit.
-        var credited = time.GetUtcNow();
-        var sql = new StringBuilder();
-        var parameters = new DynamicParameters(new { now, credited });
-        var i = 0;
         foreach (var (account, amount) in moves.Where(m => m.Key < SystemLedgerAccounts.FirstSubscriberLedgerAccount && m.Value != 0))
         {
-            sql.Append(CultureInfo.InvariantCulture, $"UPDATE ledger_accounts SET balance = balance + @m{i}, updated_at = @now WHERE id = @a{i};");
-            parameters.Add($"a{i}", account);
-            parameters.Add($"m{i}", amount);
-            i++;
+            Move(account, amount);
         }
 
-        i = 0;
-        foreach (var payment in credits.Where(p => transactionIds.ContainsKey(p.Local.Id)))
+        var stamped = credits.Where(p => transactionIds.ContainsKey(p.Local.Id)).ToList();
+        sql.Append(stamped.Count == 0 ? "" : "UPDATE payments SET ledger_transaction_id = v.column2, succeeded_at = @credited, updated_at = @credited, notified_at = v.column3 FROM (VALUES ");
+        for (var i = 0; i < stamped.Count; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture,
-                $"UPDATE payments SET ledger_transaction_id = @t{i}, succeeded_at = @credited, updated_at = @credited, notified_at = @n{i} WHERE id = @p{i};");
-            parameters.Add($"t{i}", transactionIds[payment.Local.Id]);
-            parameters.Add($"n{i}", payment.NotifiedAt);
-            parameters.Add($"p{i}", payment.Local.Id);
-            i++;
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@tp{i}, @tt{i}, @tn{i})");
+            parameters.Add($"tp{i}", stamped[i].Local.Id);
+            parameters.Add($"tt{i}", transactionIds[stamped[i].Local.Id]);
+            // Typed, so that PostgreSQL reads a column of only NULLs (no notification) as instants.
+            parameters.Add($"tn{i}", stamped[i].NotifiedAt, DbType.DateTimeOffset);
         }
+
+        sql.Append(stamped.Count == 0 ? "" : ") AS v WHERE payments.id = v.column1;");
 
         await connection.ExecuteAsync(sql.ToString(), parameters, tx);
         await write.CommitAsync(CancellationToken.None);
@@ -236,55 +322,12 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
             }
         }
 
-        static string Key(ConfirmedPayment p) => $"payment:{p.Local.Gateway}:{p.GatewayPaymentId}";
-    }
-
-    /// <summary>
-    /// M9: a payment closes the account's open promised payment, up to its amount; two payments of
-    /// one account in a group repay in turn, as they would one after the other.
-    /// </summary>
-    private static async Task RepayPromisedAsync(
-        DbConnection connection, DbTransaction tx, List<ConfirmedPayment> credits, Dictionary<long, long> transactionIds, DateTimeOffset at,
-        Action<long, LedgerTransaction> add)
-    {
-        var open = (await connection.QueryAsync<(long Id, long AccountId, long Outstanding)>(
-            $"SELECT id, account_id, outstanding FROM promised_payments WHERE {In(connection, "account_id", "accounts")} AND status = 1 ORDER BY id",
-            new { accounts = credits.Select(p => p.Local.AccountId).Distinct().ToList() }, tx))
-            .GroupBy(p => p.AccountId).ToDictionary(g => g.Key, g => (g.First().Id, g.First().Outstanding));
-        if (open.Count == 0)
+        void Move(long ledgerAccount, long amount)
         {
-            return;
-        }
-
-        var repayments = new List<LedgerTransaction>();
-        var left = new Dictionary<long, (long Id, long Outstanding)>();
-        foreach (var payment in credits)
-        {
-            if (!open.TryGetValue(payment.Local.AccountId, out var promised) || promised.Outstanding <= 0)
-            {
-                continue;
-            }
-
-            var repay = Math.Min(promised.Outstanding, payment.Local.Amount);
-            promised = (promised.Id, promised.Outstanding - repay);
-            open[payment.Local.AccountId] = promised;
-            left[promised.Id] = promised;
-            repayments.Add(LedgerTransaction.Transfer(
-                $"promised-repay:{promised.Id}:{transactionIds[payment.Local.Id]}", TransactionKind.PromisedPayment, payment.Local.AccountId, at,
-                "Погашение обещанного платежа", payment.Local.LedgerAccountId, SystemLedgerAccounts.PromisedCredit, new Money(repay)).Value);
-        }
-
-        foreach (var (id, outstanding) in left.Values)
-        {
-            await connection.ExecuteAsync(
-                "UPDATE promised_payments SET outstanding = @outstanding, status = @status, closed_at = @closed WHERE id = @id",
-                new { outstanding, status = outstanding == 0 ? 2 : 1, closed = outstanding == 0 ? at : (DateTimeOffset?)null, id }, tx);
-        }
-
-        var posted = await InsertTransactionsAsync(connection, tx, repayments);
-        foreach (var repayment in repayments.Where(r => posted.ContainsKey(r.IdempotencyKey)))
-        {
-            add(posted[repayment.IdempotencyKey], repayment);
+            sql.Append(CultureInfo.InvariantCulture, $"UPDATE ledger_accounts SET balance = balance + @mv{n}, updated_at = @now WHERE id = @ma{n};");
+            parameters.Add($"ma{n}", ledgerAccount);
+            parameters.Add($"mv{n}", amount);
+            n++;
         }
     }
 
@@ -311,63 +354,6 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
 
         sql.Append(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key");
         return (await connection.QueryAsync<(long Id, string Key)>(sql.ToString(), parameters, tx)).ToDictionary(r => r.Key, r => r.Id);
-    }
-
-    /// <summary>The entries in one statement and the subscribers' balance moves, in one round trip.</summary>
-    private static async Task InsertEntriesAndMoveAsync(
-        DbConnection connection, DbTransaction tx, List<(long TransactionId, LedgerEntry Entry)> entries,
-        IEnumerable<KeyValuePair<long, long>> moves, DateTimeOffset at)
-    {
-        if (entries.Count == 0)
-        {
-            return;
-        }
-
-        var sql = new StringBuilder("INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount) VALUES ");
-        var parameters = new DynamicParameters(new { at });
-        for (var i = 0; i < entries.Count; i++)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@t{i}, @l{i}, @e{i})");
-            parameters.Add($"t{i}", entries[i].TransactionId);
-            parameters.Add($"l{i}", entries[i].Entry.LedgerAccountId);
-            parameters.Add($"e{i}", entries[i].Entry.Amount.Kopecks);
-        }
-
-        sql.Append(';');
-        var j = 0;
-        foreach (var (account, amount) in moves)
-        {
-            if (amount != 0)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $"UPDATE ledger_accounts SET balance = balance + @mv{j}, updated_at = @at WHERE id = @ma{j};");
-                parameters.Add($"ma{j}", account);
-                parameters.Add($"mv{j}", amount);
-                j++;
-            }
-        }
-
-        await connection.ExecuteAsync(sql.ToString(), parameters, tx);
-    }
-
-    /// <summary>
-    /// M31 for every account of the group, after its balance moved: as <see cref="AccountStatusWriter.ReevaluateAsync"/>
-    /// (rows locked on PostgreSQL, in id order), in one query.
-    /// </summary>
-    private static async Task ReevaluateAsync(DbConnection connection, DbTransaction tx, List<long> accounts, DateTimeOffset at)
-    {
-        var lockClause = connection is Npgsql.NpgsqlConnection ? " FOR UPDATE OF a" : "";
-        var rows = await connection.QueryAsync<(long Id, long Status, long Balance, long Threshold)>(
-            $"SELECT a.id, a.status, la.balance, a.threshold FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id WHERE {In(connection, "a.id", "accounts")} ORDER BY a.id" + lockClause,
-            new { accounts }, tx);
-        foreach (var row in rows)
-        {
-            var current = (AccountStatus)row.Status;
-            var next = AccountState.Evaluate(current, new Money(row.Balance), new Money(row.Threshold));
-            if (next != current)
-            {
-                await AccountStatusWriter.SetStatusAsync(connection, tx, row.Id, next, at, next == AccountStatus.Blocked ? "blocked" : "unblocked");
-            }
-        }
     }
 
     /// <summary>"column is one of the list": Dapper expands a list for SQLite and sends it as one array to PostgreSQL.</summary>

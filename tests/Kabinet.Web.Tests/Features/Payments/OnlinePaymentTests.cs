@@ -243,6 +243,46 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
         item.GetProperty("amount").GetProperty("value").GetString().ShouldBe("150.00");
     }
 
+    [Fact]
+    public async Task Card_payments_credited_together_unblock_at_once_and_repay_the_promised_payment_in_turn()
+    {
+        var (api, account) = await SubscriberAsync(3);
+        // Blocked until the balance is 500.00 higher; a promised 300.00 is not enough to unblock.
+        await ScalarAsync(
+            "UPDATE accounts SET status = 2, threshold = (SELECT la.balance FROM ledger_accounts la WHERE la.id = accounts.ledger_account_id) + 50000 WHERE id = @account",
+            new { account });
+        using (var taken = await api.PostAsJsonAsync($"/api/v1/accounts/{account}/promised-payment", new { amount = "300.00" }))
+        {
+            taken.StatusCode.ShouldBe(HttpStatusCode.Created, await taken.Content.ReadAsStringAsync());
+        }
+
+        (await ScalarAsync("SELECT status FROM accounts WHERE id = @account", new { account })).ShouldBe(2);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        var (first, firstPage) = await PaymentFlow.StartAsync(api, account, "200.00");
+        var (second, secondPage) = await PaymentFlow.StartAsync(api, account, "900.00");
+        await PaymentFlow.PayAsync(factory, firstPage, "5555555555554477");
+        await PaymentFlow.PayAsync(factory, secondPage, "5555555555554477");
+
+        // Confirmed at once, so the credit writer may well take both in one group; the outcome is the same.
+        var states = await Task.WhenAll(PaymentFlow.GetAsync(api, first), PaymentFlow.GetAsync(api, second));
+
+        states.ShouldAllBe(s => s.GetProperty("status").GetString() == "succeeded");
+        (await PaymentFlow.CreditsAsync(factory, await PaymentFlow.GatewayIdAsync(factory, first))).ShouldBe(1);
+        (await PaymentFlow.CreditsAsync(factory, await PaymentFlow.GatewayIdAsync(factory, second))).ShouldBe(1);
+        // 200.00 repays 200.00 of the 300.00, 900.00 the last 100.00.
+        (await ScalarAsync("SELECT status FROM promised_payments WHERE account_id = @account", new { account })).ShouldBe(2);
+        (await ScalarAsync("SELECT outstanding FROM promised_payments WHERE account_id = @account", new { account })).ShouldBe(0);
+        (await ScalarAsync(
+            """
+            SELECT COALESCE(SUM(e.amount), 0) FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
+            WHERE t.account_id = @account AND t.idempotency_key LIKE 'promised-repay:%' AND e.ledger_account_id = 3
+            """,
+            new { account })).ShouldBe(300_00);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 1_100_00 - 300_00);
+        (await ScalarAsync("SELECT status FROM accounts WHERE id = @account", new { account })).ShouldBe(1);
+        (await ScalarAsync("SELECT COUNT(*) FROM account_events WHERE account_id = @account AND kind = 'unblocked'", new { account })).ShouldBe(1);
+    }
+
     private static string Contract(int n) => (100_000_000_000 + n).ToString(CultureInfo.InvariantCulture);
 
     private async Task<(HttpClient Api, long Account)> SubscriberAsync(int n)
@@ -250,6 +290,13 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
         await factory.SetPasswordAsync(Contract(n), Password);
         var account = (await factory.AccountsOfAsync(Contract(n)))[0].Id;
         return (await factory.ApiClientAsync(Contract(n), Password), account);
+    }
+
+    private async Task<long> ScalarAsync(string sql, object args)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, args);
     }
 
     private async Task<long> PaymentCountAsync()
