@@ -107,10 +107,11 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
         // The batch's known sessions in one read, then kept up to date here as the packets apply in
         // order: one round trip per packet (its write) instead of three on PostgreSQL.
         var sessions = await ReadSessionsAsync(connection, tx, packets, ct);
+        var owners = await BatchOwners.ReadAsync(connection, tx, packets.Where(p => !sessions.ContainsKey(p.UniqueId)), ct);
         var traffic = new SortedDictionary<(long Account, DateOnly Day), (long In, long Out)>();
         foreach (var packet in packets)
         {
-            if (await ApplyAsync(connection, tx, packet, sessions, ct) is { } growth)
+            if (await ApplyAsync(connection, tx, packet, sessions, owners, ct) is { } growth)
             {
                 var key = (growth.Account, growth.Day);
                 var sum = traffic.GetValueOrDefault(key);
@@ -170,7 +171,7 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
 
     /// <summary>Stores one packet; returns the traffic it adds to its account's day, if any.</summary>
     private async Task<(long Account, DateOnly Day, long In, long Out)?> ApplyAsync(
-        DbConnection connection, DbTransaction tx, AccountingPacket p, Dictionary<string, StoredSession> sessions, CancellationToken ct)
+        DbConnection connection, DbTransaction tx, AccountingPacket p, Dictionary<string, StoredSession> sessions, BatchOwners owners, CancellationToken ct)
     {
         if (p.Kind is AccountingKind.On or AccountingKind.Off)
         {
@@ -187,7 +188,7 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
         var cause = p.Cause ?? "Unknown";
         if (!sessions.TryGetValue(p.UniqueId, out var session))
         {
-            var owner = await OwnerAsync(connection, tx, p, ct);
+            var owner = owners.Of(p);
             accountId = owner?.AccountId;
             if (owner is { } found)
             {
@@ -240,26 +241,6 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
         return accountId is { } account && (addIn > 0 || addOut > 0)
             ? (account, DateOnly.FromDateTime(clock.ToLocal(p.At).DateTime), addIn, addOut)
             : null;
-    }
-
-    /// <summary>The session's access point: from the echoed Class, else by login, else by IPoE MAC.</summary>
-    private static async Task<(long AccessPointId, long AccountId)?> OwnerAsync(DbConnection connection, DbTransaction tx, AccountingPacket p, CancellationToken ct)
-    {
-        (string Sql, object Args)[] lookups =
-        [
-            ("SELECT id, account_id FROM access_points WHERE id = @id", new { id = p.AccessPointId ?? 0 }),
-            ("SELECT id, account_id FROM access_points WHERE login = @UserName", new { p.UserName }),
-            ("SELECT id, account_id FROM access_points WHERE mac = @mac AND kind = 2 ORDER BY id LIMIT 1", new { mac = p.Mac ?? "" }),
-        ];
-        foreach (var (sql, args) in lookups)
-        {
-            if (await connection.QuerySingleOrDefaultAsync<(long, long)?>(new CommandDefinition(sql, args, tx, cancellationToken: ct)) is { } found)
-            {
-                return found;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>A stored session's counters as this batch has left them.</summary>
