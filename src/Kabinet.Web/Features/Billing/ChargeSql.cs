@@ -11,11 +11,12 @@ namespace Kabinet.Web.Features.Billing;
 /// </summary>
 internal static class ChargeSql
 {
+    /// <summary>SQLite: the batch's staged charges (by key) and the new ones among them.</summary>
     public const string CreateStage = """
         CREATE TEMP TABLE IF NOT EXISTS charge_stage (
-            account_id BIGINT NOT NULL, ledger_account_id BIGINT NOT NULL, key TEXT NOT NULL,
+            key TEXT NOT NULL PRIMARY KEY, account_id BIGINT NOT NULL, ledger_account_id BIGINT NOT NULL,
             amount BIGINT NOT NULL, description TEXT NOT NULL);
-        CREATE TEMP TABLE IF NOT EXISTS charge_new (transaction_id BIGINT NOT NULL, key TEXT NOT NULL);
+        CREATE TEMP TABLE IF NOT EXISTS charge_new (transaction_id BIGINT NOT NULL, ledger_account_id BIGINT NOT NULL, amount BIGINT NOT NULL);
         DELETE FROM charge_stage;
         DELETE FROM charge_new;
         """;
@@ -113,15 +114,18 @@ internal static class ChargeSql
           AND z.paid_from <= @day AND z.ends_on >= @day AND z.daily_fee > 0
         """;
 
-    /// <summary>SQLite: one writer at a time, so "new since the batch began" is exact.</summary>
+    /// <summary>
+    /// SQLite: one writer at a time, so the journal rows after the batch's first id are exactly the
+    /// ones it inserted; they are read by id range and matched to their staged charge by key.
+    /// </summary>
     public const string InsertTransactions = """
         INSERT INTO ledger_transactions (idempotency_key, kind, account_id, occurred_at, description)
         SELECT key, 2, account_id, @at, description FROM charge_stage WHERE amount > 0
         ON CONFLICT (idempotency_key) DO NOTHING;
-        INSERT INTO charge_new (transaction_id, key)
-        SELECT t.id, t.idempotency_key FROM charge_stage s
-        JOIN ledger_transactions t ON t.idempotency_key = s.key
-        WHERE s.amount > 0 AND t.id > @maxBefore;
+        INSERT INTO charge_new (transaction_id, ledger_account_id, amount)
+        SELECT t.id, s.ledger_account_id, s.amount
+        FROM ledger_transactions t CROSS JOIN charge_stage s ON s.key = t.idempotency_key
+        WHERE t.id > @maxBefore;
         """;
 
     /// <summary>
@@ -163,15 +167,13 @@ internal static class ChargeSql
     /// <summary>SQLite: entries and cached balances for the new charges only.</summary>
     public const string PostEntries = """
         INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount)
-        SELECT n.transaction_id, s.ledger_account_id, -s.amount FROM charge_new n JOIN charge_stage s ON s.key = n.key;
+        SELECT transaction_id, ledger_account_id, -amount FROM charge_new;
         INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount)
-        SELECT n.transaction_id, @revenue, s.amount FROM charge_new n JOIN charge_stage s ON s.key = n.key;
+        SELECT transaction_id, @revenue, amount FROM charge_new;
         UPDATE ledger_accounts SET balance = balance - x.total, updated_at = @at
-        FROM (SELECT s.ledger_account_id AS id, SUM(s.amount) AS total
-              FROM charge_new n JOIN charge_stage s ON s.key = n.key GROUP BY s.ledger_account_id) x
+        FROM (SELECT ledger_account_id AS id, SUM(amount) AS total FROM charge_new GROUP BY ledger_account_id) x
         WHERE ledger_accounts.id = x.id;
-        UPDATE ledger_accounts SET balance = balance + COALESCE((SELECT SUM(s.amount) FROM charge_new n JOIN charge_stage s ON s.key = n.key), 0),
-               updated_at = @at
+        UPDATE ledger_accounts SET balance = balance + COALESCE((SELECT SUM(amount) FROM charge_new), 0), updated_at = @at
         WHERE id = @revenue;
         """;
 
