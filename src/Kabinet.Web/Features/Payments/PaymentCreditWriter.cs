@@ -28,9 +28,9 @@ public sealed record ConfirmedPayment(PaymentRecord Local, string GatewayPayment
 /// payment confirmed twice, in one group or in two, or on two instances, is credited once.
 /// </summary>
 /// <remarks>
-/// One writer per process: on PostgreSQL the transit balance row, which every payment moves, is
-/// then locked by one transaction of this instance at a time and only once per group; on SQLite
-/// the writers take turns anyway. When a group fails, its payments are retried one by one, so one
+/// At most two groups of a process are written at once (one on SQLite): on PostgreSQL the transit
+/// balance row, which every payment moves, is then locked once per group and by few transactions
+/// at a time, at the end of each. When a group fails, its payments are retried one by one, so one
 /// bad payment cannot hold up the others.
 /// </remarks>
 public sealed class PaymentCreditWriter(Database database, TimeProvider time, ILogger<PaymentCreditWriter> logger)
@@ -38,6 +38,10 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
     private const int MaxBatch = 128;
 
     private readonly ConcurrentQueue<(ConfirmedPayment Payment, TaskCompletionSource Done)> _queue = new();
+
+    // SQLite has one writer at a time anyway. On PostgreSQL a second group may start while the first
+    // is on its way to the commit; the transit row then serialises only their last round trips.
+    private readonly int _writers = database.Kind == DatabaseKind.Postgres ? 2 : 1;
     private int _draining;
 
     /// <summary>Queues a confirmed payment and completes once it is credited (or was already).</summary>
@@ -46,7 +50,7 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
         ArgumentNullException.ThrowIfNull(payment);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _queue.Enqueue((payment, done));
-        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        if (TryStartWriter())
         {
             _ = Task.Run(DrainAsync, CancellationToken.None);
         }
@@ -67,9 +71,9 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
 
             if (batch.Count == 0)
             {
-                Interlocked.Exchange(ref _draining, 0);
-                // A payment queued after the last look found the flag still up and started no drainer.
-                if (_queue.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+                Interlocked.Decrement(ref _draining);
+                // A payment queued after the last look may have found every writer still busy and started none.
+                if (_queue.IsEmpty || !TryStartWriter())
                 {
                     return;
                 }
@@ -80,6 +84,17 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
             await WriteBatchAsync(batch);
             batch.Clear();
         }
+    }
+
+    private bool TryStartWriter()
+    {
+        if (Interlocked.Increment(ref _draining) <= _writers)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _draining);
+        return false;
     }
 
     private async Task WriteBatchAsync(List<(ConfirmedPayment Payment, TaskCompletionSource Done)> batch)
