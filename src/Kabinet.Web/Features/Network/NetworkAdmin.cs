@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text;
 using Dapper;
 using Kabinet.Data.Connections;
 using Kabinet.Domain.Common;
@@ -77,17 +79,51 @@ public sealed class NetworkAdmin(Database database, NetworkSecrets secrets, NasD
         return id.Value;
     }
 
-    /// <summary>Gives every access point without a PPPoE password this one (bulk-seeded load-test data).</summary>
+    /// <summary>
+    /// Gives every access point without a PPPoE password this one (bulk-seeded load-test data),
+    /// each encrypted on its own as <see cref="SetPppoePasswordAsync"/> would, so that what RADIUS
+    /// reads back is as varied as real subscribers' passwords.
+    /// </summary>
     public async Task<int> SetMissingPppoePasswordsAsync(string password, string actor, CancellationToken ct)
     {
-        var protectedPassword = secrets.Protect(password);
+        const int Batch = 5_000;
         await using var connection = await database.OpenAsync(ct);
-        await using var tx = await Database.BeginWriteAsync(connection, ct);
-        var count = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE access_points SET password_protected = @protectedPassword WHERE password_protected IS NULL AND kind = 1",
-            new { protectedPassword }, tx, cancellationToken: ct, commandTimeout: 600));
-        await Staff.AuditLog.WriteAsync(connection, tx, time.GetUtcNow(), actor, "access_point.pppoe_password_bulk", "access_points", $"count={count}", ct);
-        await tx.CommitAsync(ct);
+        var count = 0;
+        var after = 0L;
+        while (true)
+        {
+            var ids = (await connection.QueryAsync<long>(new CommandDefinition(
+                "SELECT id FROM access_points WHERE password_protected IS NULL AND kind = 1 AND id > @after ORDER BY id LIMIT @Batch",
+                new { after, Batch }, cancellationToken: ct))).ToList();
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            var values = new StringBuilder();
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < ids.Count; i++)
+            {
+                values.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@i{i}, @p{i})");
+                parameters.Add($"i{i}", ids[i]);
+                parameters.Add($"p{i}", secrets.Protect(password));
+            }
+
+            await using var tx = await Database.BeginWriteAsync(connection, ct);
+            // VALUES names its columns column1, column2 on both engines.
+            count += await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE access_points SET password_protected = v.column2 FROM (VALUES {values}) AS v WHERE access_points.id = v.column1 AND access_points.password_protected IS NULL",
+                parameters, tx, cancellationToken: ct, commandTimeout: 600));
+            await tx.CommitAsync(ct);
+            after = ids[^1];
+        }
+
+        await using (var tx = await Database.BeginWriteAsync(connection, ct))
+        {
+            await Staff.AuditLog.WriteAsync(connection, tx, time.GetUtcNow(), actor, "access_point.pppoe_password_bulk", "access_points", $"count={count}", ct);
+            await tx.CommitAsync(ct);
+        }
+
         return count;
     }
 }
