@@ -166,7 +166,7 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
             await connection.ExecuteAsync("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", transaction: tx);
             var (count, total) = await connection.QuerySingleAsync<(long Charges, long Total)>(ChargeSql.ChargePostgres, args, tx, commandTimeout: 600);
             charged = count;
-            await UpdateStatusesAsync(connection, tx, from, to, at);
+            await connection.ExecuteAsync(ChargeSql.UpdateStatusesPostgres, new { from, to, at }, tx, commandTimeout: 600);
             if (total != 0)
             {
                 await connection.ExecuteAsync(ChargeSql.CreditRevenue, new { total, at, revenue = SystemLedgerAccounts.Revenue }, tx);
@@ -183,6 +183,7 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
         return charged;
     }
 
+    /// <summary>SQLite: blocks and unblocks the batch's accounts by balance, with their outbox events.</summary>
     private static async Task UpdateStatusesAsync(DbConnection connection, DbTransaction tx, long from, long to, DateTimeOffset at)
     {
         var blocked = (await connection.QueryAsync<long>(

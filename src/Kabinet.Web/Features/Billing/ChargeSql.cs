@@ -161,6 +161,20 @@ internal static class ChargeSql
         SELECT COUNT(*) AS Charges, COALESCE(SUM(amount), 0) AS Total FROM charged
         """;
 
+    /// <summary>
+    /// PostgreSQL: blocks the batch's active accounts whose balance fell below the threshold and
+    /// unblocks the blocked ones back above it, with their outbox events, in one statement.
+    /// </summary>
+    public const string UpdateStatusesPostgres = """
+        WITH changed AS (
+            UPDATE accounts SET status = CASE WHEN status = 1 THEN 2 ELSE 1 END
+            WHERE id >= @from AND id < @to AND status IN (1, 2)
+              AND (status = 1) = (threshold > (SELECT la.balance FROM ledger_accounts la WHERE la.id = accounts.ledger_account_id))
+            RETURNING id, status)
+        INSERT INTO account_events (account_id, kind, occurred_at, details)
+        SELECT id, CASE WHEN status = 2 THEN 'blocked' ELSE 'unblocked' END, @at, 'billing' FROM changed ORDER BY id
+        """;
+
     /// <summary>PostgreSQL: the revenue side of a batch's charges.</summary>
     public const string CreditRevenue = "UPDATE ledger_accounts SET balance = balance + @total, updated_at = @at WHERE id = @revenue";
 
