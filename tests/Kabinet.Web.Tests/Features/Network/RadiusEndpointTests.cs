@@ -205,6 +205,38 @@ public abstract class RadiusEndpointTests
     }
 
     [Fact]
+    public async Task Packets_that_arrive_together_are_counted_once_and_find_their_access_point_by_Class_or_login()
+    {
+        var me = await PrepareAsync(_factory, 14);
+        var login = await LoginOfAsync(me);
+        var accessPoint = await ScalarAsync<long>(_factory, "SELECT id FROM access_points WHERE login = @login", new { login });
+        using var radius = Client(_factory);
+        var byLogin = "together-" + Guid.NewGuid().ToString("N")[..8];
+        var byClass = byLogin + "-class";
+        (string, object)[] Interim(string session, string user, long inOctets, params (string, object)[] more) =>
+        [
+            ("Acct-Status-Type", "Interim-Update"), ("User-Name", user), ("NAS-IP-Address", "127.0.0.1"), ("Acct-Session-Id", session),
+            ("Acct-Unique-Session-Id", "u-" + session), ("Acct-Input-Octets", inOctets), ("Acct-Output-Octets", 0L), .. more,
+        ];
+
+        // Duplicates and reordered counters of two new sessions, all at once, so the writer takes
+        // them into the same batches: the login's session and one known only by the echoed Class.
+        var packets = Enumerable.Range(0, 40).Select(i => i % 2 == 0
+                ? Interim(byLogin, login, i % 4 == 0 ? 1_000 : 3_000)
+                : Interim(byClass, "renamed-by-the-nas", i % 4 == 1 ? 700 : 900, ("Class", Sessions.ClassPrefix + accessPoint)))
+            .ToList();
+        var answers = await Task.WhenAll(packets.Select(p => PostAsync(radius, "/radius/accounting", p)));
+        answers.ShouldAllBe(a => a.Status == 204);
+
+        var rows = await QueryAsync<(string Session, long? AccessPoint, long BytesIn)>(_factory,
+            "SELECT session_id, access_point_id, bytes_in FROM radius_sessions WHERE session_id IN (@byLogin, @byClass) ORDER BY session_id",
+            new { byLogin, byClass });
+        rows.ShouldBe([(byLogin, accessPoint, 3_000L), (byClass, accessPoint, 900L)]);
+        var traffic = await ScalarAsync<long>(_factory, "SELECT SUM(bytes_in) FROM traffic_daily WHERE account_id = @id", new { id = me.AccountId });
+        traffic.ShouldBe(3_900, "the growth of each session's counter, once");
+    }
+
+    [Fact]
     public async Task Why_offline_names_the_block_the_wrong_password_and_a_long_silence_and_another_contract_sees_nothing()
     {
         var me = await PrepareAsync(_factory, 7);
