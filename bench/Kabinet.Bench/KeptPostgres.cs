@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using Kabinet.Web.Tests.Infrastructure;
 using Npgsql;
 
 namespace Kabinet.Bench;
@@ -36,7 +35,7 @@ internal sealed class KeptPostgres : IAsyncDisposable
     {
         var root = Path.Combine(workDirectory, $"pg-{subscribers}");
         var marker = Path.Combine(root, "seeded");
-        var server = new KeptPostgres(root, PgBin(), FreePort());
+        var server = new KeptPostgres(root, Path.GetDirectoryName(PostgresServer.FindBinary("initdb"))!, KabinetProcess.FreePort());
         string? report = null;
         if (!File.Exists(marker))
         {
@@ -138,27 +137,6 @@ internal sealed class KeptPostgres : IAsyncDisposable
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await stdout}{await stderr}");
-        }
-    }
-
-    private static string PgBin() =>
-        Directory.GetDirectories("/usr/lib/postgresql")
-            .Select(d => Path.Combine(d, "bin"))
-            .Where(d => File.Exists(Path.Combine(d, "initdb")))
-            .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0)
-            .FirstOrDefault() ?? throw new InvalidOperationException("No PostgreSQL server binaries under /usr/lib/postgresql/*/bin.");
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 }

@@ -282,7 +282,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
     }
 
-    private static string FindBinary(string name)
+    /// <summary>A PostgreSQL program on PATH or in the newest /usr/lib/postgresql/*/bin.</summary>
+    public static string FindBinary(string name)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
