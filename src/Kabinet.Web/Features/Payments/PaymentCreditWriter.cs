@@ -153,10 +153,10 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
         var lockClause = connection is Npgsql.NpgsqlConnection ? " FOR UPDATE" : "";
         using (var grid = await connection.QueryMultipleAsync(
             $"""
-            UPDATE payments SET status = 2, updated_at = @now WHERE {In(connection, "id", "ids")} AND status <> 2 RETURNING id;
+            UPDATE payments SET status = 2, updated_at = @now WHERE {SqlList.In(connection, "id", "ids")} AND status <> 2 RETURNING id;
             SELECT a.id, a.status, la.balance, a.threshold FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id
-            WHERE {In(connection, "a.id", "accounts")} ORDER BY a.id{lockClause};
-            SELECT id, account_id, outstanding FROM promised_payments WHERE {In(connection, "account_id", "accounts")} AND status = 1 ORDER BY id
+            WHERE {SqlList.In(connection, "a.id", "accounts")} ORDER BY a.id{lockClause};
+            SELECT id, account_id, outstanding FROM promised_payments WHERE {SqlList.In(connection, "account_id", "accounts")} AND status = 1 ORDER BY id
             """,
             new { now, ids = payments.Select(p => p.Local.Id).ToList(), accounts = payments.Select(p => p.Local.AccountId).Distinct().Order().ToList() },
             tx))
@@ -216,7 +216,7 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
         if (existing.Count > 0)
         {
             var found = (await connection.QueryAsync<(long Id, string Key)>(
-                $"SELECT id, idempotency_key FROM ledger_transactions WHERE {In(connection, "idempotency_key", "existing")}", new { existing }, tx))
+                $"SELECT id, idempotency_key FROM ledger_transactions WHERE {SqlList.In(connection, "idempotency_key", "existing")}", new { existing }, tx))
                 .ToDictionary(r => r.Key, r => r.Id);
             foreach (var (payment, transaction) in credits.Zip(journal).Where(c => found.ContainsKey(c.Second.IdempotencyKey)))
             {
@@ -370,8 +370,4 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
         sql.Append(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key");
         return (await connection.QueryAsync<(long Id, string Key)>(sql.ToString(), parameters, tx)).ToDictionary(r => r.Key, r => r.Id);
     }
-
-    /// <summary>"column is one of the list": Dapper expands a list for SQLite and sends it as one array to PostgreSQL.</summary>
-    private static string In(DbConnection connection, string column, string parameter) =>
-        connection is Npgsql.NpgsqlConnection ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 }
