@@ -10,7 +10,7 @@ namespace Kabinet.Web.Features.Network;
 /// MAC of an IPoE access point. One indexed read with prepared statements: it runs for every
 /// Access-Request.
 /// </summary>
-public sealed class AccessLines(Database database, OperatorClock clock)
+public sealed class AccessLines(Database database, OperatorClock clock) : IDisposable
 {
     private const string Select =
         """
@@ -30,6 +30,12 @@ public sealed class AccessLines(Database database, OperatorClock clock)
     private const string ByMacSql = Select + " WHERE ap.mac = @key AND ap.kind = 2 ORDER BY ap.id LIMIT 1";
     private const string ByOption82Sql = Select + " WHERE ap.remote_id = @key AND ap.circuit_id = @circuit";
     private const string ByIdSql = Select + " WHERE ap.id = @key";
+    private const string ByLoginsSql = Select + " WHERE ap.login = ANY(@keys)";
+
+    private readonly LoginLookups? _logins = database.Kind == DatabaseKind.Postgres ? new LoginLookups(database, clock, ByLoginsSql, Read) : null;
+
+    /// <inheritdoc />
+    public void Dispose() => _logins?.Dispose();
 
     /// <summary>
     /// The line for a request: Option 82 first (the port is the identity on IPoE with relay), then
@@ -38,19 +44,32 @@ public sealed class AccessLines(Database database, OperatorClock clock)
     public async Task<AccessLine?> FindAsync(RadiusRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await using var session = await database.OpenReadSessionAsync(ct);
-        if (request.RemoteId is { } remote && request.CircuitId is { } circuit
-            && await ReadAsync(session, ByOption82Sql, remote, circuit, ct) is { } byPort)
+        ReadSession? session = null;
+        try
         {
-            return byPort;
-        }
+            if (request.RemoteId is { } remote && request.CircuitId is { } circuit
+                && await ReadAsync(session ??= await database.OpenReadSessionAsync(ct), ByOption82Sql, remote, circuit, ct) is { } byPort)
+            {
+                return byPort;
+            }
 
-        if (request.UserName is { Length: > 0 } login && await ReadAsync(session, ByLoginSql, login, null, ct) is { } byLogin)
+            if (request.UserName is { Length: > 0 } login
+                && await (_logins is not null
+                    ? _logins.FindAsync(login, ct)
+                    : ReadAsync(session ??= await database.OpenReadSessionAsync(ct), ByLoginSql, login, null, ct)) is { } byLogin)
+            {
+                return byLogin;
+            }
+
+            return request.Mac is { } mac ? await ReadAsync(session ??= await database.OpenReadSessionAsync(ct), ByMacSql, mac, null, ct) : null;
+        }
+        finally
         {
-            return byLogin;
+            if (session is not null)
+            {
+                await session.DisposeAsync();
+            }
         }
-
-        return request.Mac is { } mac ? await ReadAsync(session, ByMacSql, mac, null, ct) : null;
     }
 
     /// <summary>The line of a known access point (for CoA after an account event).</summary>
