@@ -26,7 +26,9 @@ public static class TrafficChart
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(label);
         var inv = CultureInfo.InvariantCulture;
-        var max = Math.Max(1, points.Count == 0 ? 1 : points.Max(p => Math.Max(p.BytesIn, p.BytesOut)));
+        // At least 1 KB tall: an empty or near-empty chart gets three distinct labels (1 KB, 512 B,
+        // 0 B) instead of byte fractions that all print as "0 B".
+        var max = Math.Max(1024, points.Count == 0 ? 0 : points.Max(p => Math.Max(p.BytesIn, p.BytesOut)));
         var plotHeight = Height - Bottom - Top;
         var slot = (double)(Width - Left - Right) / Math.Max(1, points.Count);
         var bar = Math.Max(1.0, (slot - 2) / 2);
