@@ -36,6 +36,7 @@ internal static class BenchCommand
             ServerEnvironment = args.Select((a, i) => (a, i)).Where(x => x.a == "--server-env" && x.i + 1 < args.Length)
                 .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal),
         };
+        BenchDatabases.ClearSandboxFiles();
         if (args[0] == "billing")
         {
             await new BillingBench(options).RunAsync();

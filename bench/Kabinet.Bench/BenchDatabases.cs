@@ -92,10 +92,26 @@ internal static class BenchDatabases
         return new BenchDatabase("PostgreSQL", env, connectionString, report);
     }
 
+    /// <summary>Where the sandbox acquirer's files of benchmark runs go; emptied when a benchmark starts.</summary>
+    public static string SandboxDirectory { get; } = Path.Combine(Path.GetTempPath(), "kabinet-bench-sandbox");
+
+    /// <summary>Removes the sandbox acquirer's files of earlier runs (benchmarks run one at a time).</summary>
+    public static void ClearSandboxFiles()
+    {
+        if (Directory.Exists(SandboxDirectory))
+        {
+            Directory.Delete(SandboxDirectory, recursive: true);
+        }
+
+        Directory.CreateDirectory(SandboxDirectory);
+    }
+
     public static Dictionary<string, string> Environment(string database, string connectionString) => new()
     {
         ["Kabinet__Database"] = database,
         ["ConnectionStrings__Kabinet"] = connectionString,
+        // The sandbox acquirer (the bank's side) in a file of its own for this database.
+        ["Kabinet__Sandbox__DatabasePath"] = Path.Combine(SandboxDirectory, Guid.NewGuid().ToString("N") + ".db"),
         ["Kabinet__Demo"] = "true",
         ["Kabinet__Billing__Enabled"] = "false",
         ["Kabinet__Login__PerIpPerMinute"] = "1000000",

@@ -41,6 +41,8 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
             ["Kabinet:Billing:Enabled"] = "false",
             // No CoA from tests that do not play a NAS; the network tests switch it on.
             ["Kabinet:Radius:CoaEnabled"] = "false",
+            // The sandbox acquirer's own file, one per factory (a restarted factory keeps it).
+            ["Kabinet:Sandbox:DatabasePath"] = Path.Combine(Path.GetTempPath(), "kabinet-tests", "sandbox-" + Guid.NewGuid().ToString("N") + ".db"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -96,6 +98,11 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
     /// <summary>Opens the app's database directly (for assertions on what was written).</summary>
     public Database OpenDatabase() => new(Kind, ConnectionString);
 
+    /// <summary>Opens the sandbox acquirer's file directly (to play the bank behind Kabinet's back).</summary>
+    public Database OpenSandboxDatabase() => new(DatabaseKind.Sqlite, "Data Source=" + SandboxPath);
+
+    private string SandboxPath => _settings["Kabinet:Sandbox:DatabasePath"]!;
+
     /// <summary>
     /// Serves on a real loopback port (for Chromium and other real clients) and returns its base
     /// address, e.g. http://127.0.0.1:41234.
@@ -145,11 +152,11 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Kind == DatabaseKind.Sqlite && _ownsDatabase)
+        if (disposing && _ownsDatabase)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            var path = ConnectionString["Data Source=".Length..];
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            var path = Kind == DatabaseKind.Sqlite ? ConnectionString["Data Source=".Length..] : SandboxPath;
+            foreach (var file in new[] { path, path + "-wal", path + "-shm", SandboxPath, SandboxPath + "-wal", SandboxPath + "-shm" }.Distinct())
             {
                 try
                 {

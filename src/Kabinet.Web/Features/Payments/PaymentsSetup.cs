@@ -30,6 +30,7 @@ public static class PaymentsSetup
         services.AddSingleton<PaymentRefunds>();
         if (SandboxEnabled(configuration, options))
         {
+            services.AddSingleton<SandboxDatabase>();
             services.AddSingleton<SandboxStore>();
             services.AddSingleton<SandboxNotifier>();
             services.AddHostedService(sp => sp.GetRequiredService<SandboxNotifier>());

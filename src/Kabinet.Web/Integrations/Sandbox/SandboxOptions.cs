@@ -10,6 +10,12 @@ public sealed class SandboxOptions
     /// <summary>Whether the sandbox endpoints exist. Unset: on when demo mode is on.</summary>
     public bool? Enabled { get; set; }
 
+    /// <summary>
+    /// The sandbox's own SQLite file; empty: beside Kabinet's SQLite file, or in the temp directory
+    /// when Kabinet runs on PostgreSQL (see <see cref="SandboxDatabase"/>).
+    /// </summary>
+    public string DatabasePath { get; set; } = "";
+
     /// <summary>Where notifications go; empty means this Kabinet's own notification endpoint.</summary>
     public string NotificationUrl { get; set; } = "";
 

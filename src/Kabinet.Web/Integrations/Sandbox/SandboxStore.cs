@@ -55,8 +55,8 @@ public sealed class SandboxPayment
         Refunded > 0 ? new YkAmount(new Money(Refunded)) : null);
 }
 
-/// <summary>The sandbox acquirer's storage, apart from Kabinet's own tables.</summary>
-public sealed class SandboxStore(Database database)
+/// <summary>The sandbox acquirer's storage, in its own file apart from Kabinet's database (<see cref="SandboxDatabase"/>).</summary>
+public sealed class SandboxStore(SandboxDatabase sandbox)
 {
     private const string Columns = """
         id AS Id, shop_id AS ShopId, amount AS Amount, status AS Status, paid AS Paid, description AS Description,
@@ -68,6 +68,7 @@ public sealed class SandboxStore(Database database)
     public async Task<SandboxPayment> CreateAsync(string shopId, string idempotenceKey, YkCreatePayment request, string? methodId, string? last4, string status, string? cancel, DateTimeOffset now)
     {
         var id = "sbx_" + Guid.NewGuid().ToString("N");
+        var database = await sandbox.GetAsync();
         return await database.WriteAsync(async connection =>
         {
             var created = await connection.QuerySingleOrDefaultAsync<SandboxPayment>(
@@ -109,14 +110,14 @@ public sealed class SandboxStore(Database database)
     /// <summary>A payment by id.</summary>
     public async Task<SandboxPayment?> FindAsync(string id)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await (await sandbox.GetAsync()).OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<SandboxPayment>($"SELECT {Columns} FROM sandbox_payments WHERE id = @id", new { id });
     }
 
     /// <summary>A saved method by id, with the card it belongs to.</summary>
     public async Task<SandboxPayment?> FindSavedMethodAsync(string shopId, string methodId)
     {
-        await using var connection = await database.OpenAsync();
+        await using var connection = await (await sandbox.GetAsync()).OpenAsync();
         return await connection.QueryFirstOrDefaultAsync<SandboxPayment>(
             $"SELECT {Columns} FROM sandbox_payments WHERE shop_id = @shopId AND method_id = @methodId AND save_method = TRUE AND status = 'succeeded' ORDER BY created_at",
             new { shopId, methodId });
@@ -125,6 +126,7 @@ public sealed class SandboxStore(Database database)
     /// <summary>Moves a pending payment to its outcome and returns it; null when it was not pending any more.</summary>
     public async Task<SandboxPayment?> FinishAsync(string id, string status, string? last4, string? cancelReason)
     {
+        var database = await sandbox.GetAsync();
         return await database.WriteAsync(connection => connection.QuerySingleOrDefaultAsync<SandboxPayment>(
             $"""
             UPDATE sandbox_payments SET status = @status, paid = @paid, card_last4 = COALESCE(@last4, card_last4),
@@ -145,7 +147,7 @@ public sealed class SandboxStore(Database database)
         catch (Exception e) when (Database.IsUniqueViolation(e))
         {
             // The same Idempotence-Key twice at the same moment: the first request's refund is the answer.
-            await using var connection = await database.OpenAsync();
+            await using var connection = await (await sandbox.GetAsync()).OpenAsync();
             var first = await connection.QuerySingleAsync<(string Id, DateTimeOffset At)>(
                 "SELECT id, created_at FROM sandbox_refunds WHERE idempotence_key = @idempotenceKey", new { idempotenceKey });
             return (true, first.Id, first.At);
@@ -154,8 +156,8 @@ public sealed class SandboxStore(Database database)
 
     private async Task<(bool Ok, string RefundId, DateTimeOffset At)> RefundOnceAsync(string paymentId, string idempotenceKey, Money amount, DateTimeOffset now)
     {
-        await using var connection = await database.OpenAsync();
-        await using var tx = await Database.BeginWriteAsync(connection);
+        await using var write = await (await sandbox.GetAsync()).OpenWriteSessionAsync();
+        var (connection, tx) = (write.Connection, write.Transaction);
         var existing = (await connection.QueryAsync<(string Id, DateTimeOffset At)>(
             "SELECT id, created_at FROM sandbox_refunds WHERE idempotence_key = @idempotenceKey", new { idempotenceKey }, tx)).ToList();
         if (existing.Count > 0)
@@ -175,7 +177,7 @@ public sealed class SandboxStore(Database database)
         await connection.ExecuteAsync(
             "INSERT INTO sandbox_refunds (id, payment_id, idempotence_key, amount, created_at) VALUES (@id, @paymentId, @idempotenceKey, @amount, @now)",
             new { id, paymentId, idempotenceKey, amount = amount.Kopecks, now }, tx);
-        await tx.CommitAsync();
+        await write.CommitAsync();
         return (true, id, now);
     }
 }

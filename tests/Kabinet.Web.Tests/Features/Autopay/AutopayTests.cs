@@ -173,7 +173,9 @@ public abstract class AutopayTests(KabinetFactory factory)
         {
             await using var connection = await database.OpenAsync();
             var gatewayMethod = await connection.ExecuteScalarAsync<string>("SELECT gateway_method_id FROM payment_methods WHERE id = @method", new { method });
-            (await connection.ExecuteAsync("UPDATE sandbox_payments SET save_method = FALSE WHERE method_id = @gatewayMethod", new { gatewayMethod })).ShouldBe(1);
+            using var sandbox = factory.OpenSandboxDatabase();
+            await using var bank = await sandbox.OpenAsync();
+            (await bank.ExecuteAsync("UPDATE sandbox_payments SET save_method = FALSE WHERE method_id = @gatewayMethod", new { gatewayMethod })).ShouldBe(1);
         }
 
         var report = await Job(factory).RunOnceAsync(CancellationToken.None);

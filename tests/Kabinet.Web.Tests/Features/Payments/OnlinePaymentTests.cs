@@ -153,7 +153,7 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
 
         // The acquirer takes the money but Kabinet never hears of it: the hosted page's outcome is
         // written straight to the sandbox's table, as if Kabinet had crashed before any notification.
-        using (var database = factory.OpenDatabase())
+        using (var database = factory.OpenSandboxDatabase())
         {
             await using var connection = await database.OpenAsync();
             (await connection.ExecuteAsync(
@@ -232,7 +232,7 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
 
         (await PaymentFlow.GetAsync(api, id)).GetProperty("method").GetString().ShouldBe("sbp");
         (await PaymentFlow.GetAsync(api, id)).GetProperty("status").GetString().ShouldBe("succeeded");
-        using var database = factory.OpenDatabase();
+        using var database = factory.OpenSandboxDatabase();
         await using var connection = await database.OpenAsync();
         var receipt = await connection.ExecuteScalarAsync<string?>("SELECT receipt FROM sandbox_payments WHERE id = @id", new { id = await PaymentFlow.GatewayIdAsync(factory, id) });
         receipt.ShouldNotBeNull();

@@ -34,8 +34,13 @@ public abstract class RefundTests(KabinetFactory factory)
             "SELECT CAST(kind AS BIGINT), CAST(account_id AS BIGINT) FROM ledger_transactions WHERE idempotency_key = @key", new { key = "refund:sandbox:" + result.Value.RefundId });
         reversal.Kind.ShouldBe(4);
         reversal.AccountId.ShouldBe(account);
-        (await connection.ExecuteScalarAsync<long>(
-            "SELECT refunded FROM sandbox_payments WHERE id = @id", new { id = await PaymentFlow.GatewayIdAsync(factory, payment) })).ShouldBe(500_00);
+        using (var sandbox = factory.OpenSandboxDatabase())
+        {
+            await using var bank = await sandbox.OpenAsync();
+            (await bank.ExecuteScalarAsync<long>(
+                "SELECT refunded FROM sandbox_payments WHERE id = @id", new { id = await PaymentFlow.GatewayIdAsync(factory, payment) })).ShouldBe(500_00);
+        }
+
         (await connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM audit_log WHERE actor = 'test:refund' AND action = 'payment.refund' AND subject = @subject", new { subject = "payment:" + payment })).ShouldBe(1);
         await JournalBalancedAsync();
