@@ -13,7 +13,7 @@ internal static class BenchCommand
     {
         if (args.Length == 0 || args[0] is not ("dashboard" or "billing" or "payments" or "radius"))
         {
-            Console.Error.WriteLine("usage: dashboard|billing|payments|radius [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR] [--keep-postgres] [--server-env KEY=VALUE]");
+            Console.Error.WriteLine("usage: dashboard|billing|payments|radius [--db sqlite|postgres|both] [--subscribers N] [--users N] [--connections N] [--seconds N] [--work DIR] [--keep-postgres] [--server-env KEY=VALUE] [--rate N]");
             return 2;
         }
 
@@ -33,6 +33,7 @@ internal static class BenchCommand
             Seconds = int.Parse(Option(args, "--seconds", radius ? "20" : "30"), CultureInfo.InvariantCulture),
             WorkDirectory = Option(args, "--work", Path.Combine(Path.GetTempPath(), "kabinet-bench")),
             KeepPostgres = args.Contains("--keep-postgres"),
+            Rate = args.Contains("--rate") ? double.Parse(Option(args, "--rate", "0"), CultureInfo.InvariantCulture) : null,
             ServerEnvironment = args.Select((a, i) => (a, i)).Where(x => x.a == "--server-env" && x.i + 1 < args.Length)
                 .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal),
         };
@@ -80,6 +81,9 @@ internal sealed class DashboardBenchOptions
 
     /// <summary>Seed PostgreSQL once into a cluster kept under the work directory and measure a copy (--keep-postgres).</summary>
     public bool KeepPostgres { get; init; }
+
+    /// <summary>Payments bench: pace the measured run to this many payments per second in all (unset: as fast as they go).</summary>
+    public double? Rate { get; init; }
 
     /// <summary>Extra environment for the server under test (--server-env KEY=VALUE), e.g. runtime GC settings.</summary>
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();

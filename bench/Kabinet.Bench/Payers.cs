@@ -26,7 +26,12 @@ internal static partial class Payers
 {
     private const string SuccessCard = "5555 5555 5555 4477";
 
-    public static async Task<PayersResult> RunAsync(Uri server, string createPath, IReadOnlyList<Payer> payers, int concurrency, TimeSpan duration)
+    /// <summary>
+    /// Runs the payers for a while. With a <paramref name="rate"/> each payer starts its payments on a
+    /// schedule (rate / concurrency per second each), so the server sees that load and no more; a payer
+    /// that falls behind its schedule starts the next payment at once (the result shows the rate reached).
+    /// </summary>
+    public static async Task<PayersResult> RunAsync(Uri server, string createPath, IReadOnlyList<Payer> payers, int concurrency, TimeSpan duration, double? rate = null)
     {
         var deadline = Stopwatch.StartNew();
         var times = new List<double>[concurrency];
@@ -40,8 +45,21 @@ internal static partial class Payers
             using var client = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
             string? cookie = null;
             var mine = payers.Where((_, i) => i % concurrency == lane).ToList();
+            // Lanes start spread over one period, not all at once.
+            var period = rate is > 0 ? TimeSpan.FromSeconds(concurrency / rate.Value) : TimeSpan.Zero;
+            var next = period * lane / concurrency;
             for (var n = 0; deadline.Elapsed < duration && mine.Count > 0; n++)
             {
+                if (period > TimeSpan.Zero)
+                {
+                    if (next > deadline.Elapsed)
+                    {
+                        await Task.Delay(next - deadline.Elapsed);
+                    }
+
+                    next += period;
+                }
+
                 var payer = mine[n % mine.Count];
                 var watch = Stopwatch.StartNew();
                 try

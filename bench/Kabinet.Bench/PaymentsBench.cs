@@ -43,7 +43,7 @@ internal sealed class PaymentsBench(DashboardBenchOptions options)
                 await MeasureAsync(bench, database, source.CreateConnection, rows, notes);
             }
         });
-        BenchDatabases.Print($"Payments benchmark: {options.Connections} concurrent payers over {options.Users} accounts of {options.Subscribers:N0} subscribers, {options.Seconds} s, {System.Environment.ProcessorCount} cores",
+        BenchDatabases.Print($"Payments benchmark: {options.Connections} concurrent payers{(options.Rate is { } paced ? $" paced to {paced:F0} payments/s" : "")} over {options.Users} accounts of {options.Subscribers:N0} subscribers, {options.Seconds} s, {System.Environment.ProcessorCount} cores",
             "| database | credited payments/s | notification→credit p50 / p99 / max ms | payer's 3 requests p50 / p99 ms | unblocked | bare payments/s | ratio |", rows, notes);
     }
 
@@ -75,9 +75,9 @@ internal sealed class PaymentsBench(DashboardBenchOptions options)
                 await WaitCreditedAsync(database, 0, TimeSpan.FromSeconds(60));
                 var blocked = await BlockAsync(database, accounts);
                 var from = await MaxPaymentIdAsync(database);
-                Console.WriteLine($"{bench.Name}: measuring {options.Seconds} s with {options.Connections} payers ({blocked.Count} accounts blocked)...");
+                Console.WriteLine($"{bench.Name}: measuring {options.Seconds} s with {options.Connections} payers{(options.Rate is { } rate ? $" paced to {rate:F0} payments/s" : "")} ({blocked.Count} accounts blocked)...");
                 var start = DateTimeOffset.UtcNow;
-                var run = await Payers.RunAsync(server.Address, "/api/v1/accounts/{id}/payments", payers, options.Connections, TimeSpan.FromSeconds(options.Seconds));
+                var run = await Payers.RunAsync(server.Address, "/api/v1/accounts/{id}/payments", payers, options.Connections, TimeSpan.FromSeconds(options.Seconds), options.Rate);
                 Report("run", run);
                 var pending = await WaitCreditedAsync(database, from, TimeSpan.FromSeconds(60));
                 kabinet = await CollectAsync(database, from, start, blocked, run);
