@@ -113,7 +113,8 @@ public sealed class OnlinePayments(
     Database database, YooKassaClient gateway, PaymentCreditWriter credits, IOptions<GatewayOptions> gatewayOptions, IOptions<PaymentOptions> limits,
     TimeProvider time, ILogger<OnlinePayments> logger)
 {
-    private const string Columns = """
+    /// <summary>The columns of a <see cref="PaymentRecord"/>, from payments p joined to accounts a.</summary>
+    internal const string Columns = """
         p.id AS Id, p.public_id AS PublicId, p.account_id AS AccountId, a.contract_id AS ContractId, p.amount AS Amount,
         p.method AS Method, p.source AS Source, p.gateway AS Gateway, p.gateway_payment_id AS GatewayPaymentId,
         p.idempotence_key AS IdempotenceKey, p.status AS Status, p.failure_code AS FailureCode, p.confirmation_url AS ConfirmationUrl,
@@ -263,6 +264,15 @@ public sealed class OnlinePayments(
 
     private async Task<PaymentStatus> ApplyAsync(YkPayment payment, DateTimeOffset? notifiedAt, CancellationToken ct)
     {
+        if (payment.Status == YkPayment.Succeeded && payment.Paid)
+        {
+            // The credit writer finds the payment, checks the amount and credits it once (or says why not).
+            var saved = payment.PaymentMethod is { Saved: true } method
+                ? new SavedPaymentMethod(method.Id, method.Type, method.Card?.Last4 is { } last4 ? "•••• " + last4 : method.Title ?? method.Type)
+                : null;
+            return await credits.CreditAsync(new ConfirmedPayment(payment.Id, payment.Amount.Value.Kopecks, saved, notifiedAt), ct);
+        }
+
         var gatewayName = gatewayOptions.Value.Name;
         PaymentRecord? local;
         await using (var connection = await database.OpenAsync(ct))
@@ -278,24 +288,6 @@ public sealed class OnlinePayments(
             return PaymentStatus.Canceled;
         }
 
-        if (payment.Status == YkPayment.Succeeded && payment.Paid)
-        {
-            if (payment.Amount.Value.Kopecks != local.Amount)
-            {
-                logger.LogError("Payment {PublicId}: the gateway says {Paid} but {Expected} was asked; not credited", local.PublicId, payment.Amount.Value, new Money(local.Amount));
-                return (PaymentStatus)local.Status;
-            }
-
-            if (local.Status == (int)PaymentStatus.Succeeded)
-            {
-                // Already credited (a repeated notification): the flip below would change nothing.
-                return PaymentStatus.Succeeded;
-            }
-
-            await CreditAsync(local, payment, notifiedAt, ct);
-            return PaymentStatus.Succeeded;
-        }
-
         if (payment.Status == YkPayment.Canceled)
         {
             await database.WriteAsync(
@@ -307,14 +299,6 @@ public sealed class OnlinePayments(
         }
 
         return (PaymentStatus)local.Status;
-    }
-
-    private Task CreditAsync(PaymentRecord local, YkPayment payment, DateTimeOffset? notifiedAt, CancellationToken ct)
-    {
-        var saved = local.SaveMethod && payment.PaymentMethod is { Saved: true } method
-            ? new SavedPaymentMethod(method.Id, method.Type, method.Card?.Last4 is { } last4 ? "•••• " + last4 : method.Title ?? method.Type)
-            : null;
-        return credits.CreditAsync(new ConfirmedPayment(local, payment.Id, saved, notifiedAt), ct);
     }
 
     private async Task FailAsync(string publicId, string reason, CancellationToken ct)

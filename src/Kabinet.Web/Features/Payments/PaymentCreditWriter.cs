@@ -9,14 +9,19 @@ using Kabinet.Domain.Billing;
 using Kabinet.Domain.Ledger;
 using Kabinet.Domain.Money;
 using Kabinet.Domain.Subscribers;
+using Kabinet.Web.Integrations.YooKassa;
+using Microsoft.Extensions.Options;
 
 namespace Kabinet.Web.Features.Payments;
 
 /// <summary>A card the gateway saved with a payment, for autopay.</summary>
 public sealed record SavedPaymentMethod(string Id, string Kind, string Title);
 
-/// <summary>A payment the gateway confirmed as succeeded with the amount Kabinet asked for.</summary>
-public sealed record ConfirmedPayment(PaymentRecord Local, string GatewayPaymentId, SavedPaymentMethod? SavedMethod, DateTimeOffset? NotifiedAt);
+/// <summary>
+/// A payment the gateway confirmed as succeeded, as the gateway describes it: its id, the amount paid
+/// and the card it saved (kept only if the payer agreed to it when paying).
+/// </summary>
+public sealed record ConfirmedPayment(string GatewayPaymentId, long Amount, SavedPaymentMethod? SavedMethod, DateTimeOffset? NotifiedAt);
 
 /// <summary>
 /// Credits confirmed online payments in groups (group commit): the payments confirmed while one
@@ -24,8 +29,10 @@ public sealed record ConfirmedPayment(PaymentRecord Local, string GatewayPayment
 /// flips the payments' status, posts their journal transactions, repays open promised payments,
 /// re-evaluates the accounts' status (unblock and its account_events row) and moves the gateway
 /// transit balance once with the group's sum. Every caller returns when its payment's group has
-/// committed. The flip is still the gate (status &lt;&gt; 2) and the journal key still UNIQUE, so a
-/// payment confirmed twice, in one group or in two, or on two instances, is credited once.
+/// committed. The flip is still the gate (status &lt;&gt; 2, and only for the amount Kabinet asked
+/// for) and the journal key still UNIQUE, so a payment confirmed twice, in one group or in two, or
+/// on two instances, is credited once. The payments are found by their gateway id in the group's
+/// first round trip, so a notification costs no lookup of its own.
 /// </summary>
 /// <remarks>
 /// At most two groups of a process are written at once (one on SQLite): on PostgreSQL the transit
@@ -33,22 +40,26 @@ public sealed record ConfirmedPayment(PaymentRecord Local, string GatewayPayment
 /// at a time, at the end of each. When a group fails, its payments are retried one by one, so one
 /// bad payment cannot hold up the others.
 /// </remarks>
-public sealed class PaymentCreditWriter(Database database, TimeProvider time, ILogger<PaymentCreditWriter> logger)
+public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptions> gateway, TimeProvider time, ILogger<PaymentCreditWriter> logger)
 {
     private const int MaxBatch = 128;
 
-    private readonly ConcurrentQueue<(ConfirmedPayment Payment, TaskCompletionSource Done)> _queue = new();
+    private readonly ConcurrentQueue<(ConfirmedPayment Payment, TaskCompletionSource<PaymentStatus> Done)> _queue = new();
 
     // SQLite has one writer at a time anyway. On PostgreSQL a second group may start while the first
     // is on its way to the commit; the transit row then serialises only their last round trips.
     private readonly int _writers = database.Kind == DatabaseKind.Postgres ? 2 : 1;
     private int _draining;
 
-    /// <summary>Queues a confirmed payment and completes once it is credited (or was already).</summary>
-    public async Task CreditAsync(ConfirmedPayment payment, CancellationToken ct)
+    /// <summary>
+    /// Queues a confirmed payment and completes once it is credited (or was already) with its local
+    /// status: Succeeded; the status it keeps when the gateway's amount is not the one asked for;
+    /// Canceled when it is not one of Kabinet's payments.
+    /// </summary>
+    public async Task<PaymentStatus> CreditAsync(ConfirmedPayment payment, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<PaymentStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         _queue.Enqueue((payment, done));
         if (TryStartWriter())
         {
@@ -56,12 +67,12 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
         }
 
         // A caller that gives up leaves its payment to be credited all the same.
-        await done.Task.WaitAsync(ct);
+        return await done.Task.WaitAsync(ct);
     }
 
     private async Task DrainAsync()
     {
-        var batch = new List<(ConfirmedPayment Payment, TaskCompletionSource Done)>(MaxBatch);
+        var batch = new List<(ConfirmedPayment Payment, TaskCompletionSource<PaymentStatus> Done)>(MaxBatch);
         while (true)
         {
             while (batch.Count < MaxBatch && _queue.TryDequeue(out var item))
@@ -97,12 +108,12 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
         return false;
     }
 
-    private async Task WriteBatchAsync(List<(ConfirmedPayment Payment, TaskCompletionSource Done)> batch)
+    private async Task WriteBatchAsync(List<(ConfirmedPayment Payment, TaskCompletionSource<PaymentStatus> Done)> batch)
     {
         try
         {
-            await WriteAsync(batch.Select(b => b.Payment).ToList());
-            batch.ForEach(b => b.Done.TrySetResult());
+            var outcome = await WriteAsync(batch.Select(b => b.Payment).ToList());
+            batch.ForEach(b => b.Done.TrySetResult(outcome[b.Payment.GatewayPaymentId]));
             return;
         }
         catch (Exception e) when (batch.Count > 1)
@@ -119,58 +130,77 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
         {
             try
             {
-                await WriteAsync([payment]);
-                done.TrySetResult();
+                done.TrySetResult((await WriteAsync([payment]))[payment.GatewayPaymentId]);
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Payment {PublicId} could not be credited", payment.Local.PublicId);
+                logger.LogError(e, "Gateway payment {GatewayPaymentId} could not be credited", payment.GatewayPaymentId);
                 done.TrySetException(e);
             }
         }
     }
 
-    private async Task WriteAsync(IReadOnlyList<ConfirmedPayment> confirmed)
+    private async Task<Dictionary<string, PaymentStatus>> WriteAsync(IReadOnlyList<ConfirmedPayment> confirmed)
     {
         // The same payment twice in a group (repeated notifications): one credit, stamped with the
         // earliest notification.
-        var payments = confirmed
-            .GroupBy(p => p.Local.Id)
+        var confirmations = confirmed
+            .GroupBy(p => p.GatewayPaymentId)
             .Select(g => g.First() with { NotifiedAt = g.Where(p => p.NotifiedAt is not null).Select(p => p.NotifiedAt).Min() })
-            .OrderBy(p => p.Local.Id)
             .ToList();
         await using var write = await database.OpenWriteSessionAsync(CancellationToken.None);
         var (connection, tx) = (write.Connection, write.Transaction);
         var now = time.GetUtcNow();
 
-        // One round trip: the status flip, which is the gate (of any number of concurrent confirmations
-        // one updates the row); the accounts' status and balance, their rows locked in id order on
-        // PostgreSQL (SQLite's writer holds the database) so nothing moves the balance before this
-        // transaction ends; and their open promised payments.
+        // One round trip: the payments by their gateway id; the status flip, which is the gate (of any
+        // number of concurrent confirmations one updates the row) and only for the amount asked for;
+        // the accounts' status and balance, their rows locked in id order on PostgreSQL (SQLite's
+        // writer holds the database) so nothing moves the balance before this transaction ends; and
+        // their open promised payments.
+        var lockClause = connection is Npgsql.NpgsqlConnection ? " FOR UPDATE" : "";
+        var ours = $"SELECT account_id FROM payments WHERE gateway = @gateway AND {SqlList.In(connection, "gateway_payment_id", "gatewayIds")}";
+        var flip = new StringBuilder("UPDATE payments SET status = 2, updated_at = @now FROM (VALUES ");
+        var parameters = new DynamicParameters(new { now, gateway = gateway.Value.Name, gatewayIds = confirmations.Select(c => c.GatewayPaymentId).ToList() });
+        for (var i = 0; i < confirmations.Count; i++)
+        {
+            flip.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@fg{i}, @fa{i})");
+            parameters.Add($"fg{i}", confirmations[i].GatewayPaymentId);
+            parameters.Add($"fa{i}", confirmations[i].Amount);
+        }
+
+        flip.Append(") AS v WHERE payments.gateway = @gateway AND payments.gateway_payment_id = v.column1 AND payments.amount = v.column2 AND payments.status <> 2 RETURNING payments.id");
+        List<PaymentRecord> records;
         HashSet<long> won;
         Dictionary<long, (long Id, long Status, long Balance, long Threshold)> state;
         Dictionary<long, (long Id, long Outstanding)> open;
-        var lockClause = connection is Npgsql.NpgsqlConnection ? " FOR UPDATE" : "";
         using (var grid = await connection.QueryMultipleAsync(
             $"""
-            UPDATE payments SET status = 2, updated_at = @now WHERE {SqlList.In(connection, "id", "ids")} AND status <> 2 RETURNING id;
+            SELECT {OnlinePayments.Columns} FROM payments p JOIN accounts a ON a.id = p.account_id
+            WHERE p.gateway = @gateway AND {SqlList.In(connection, "p.gateway_payment_id", "gatewayIds")};
+            {flip};
             SELECT a.id, a.status, la.balance, a.threshold FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id
-            WHERE {SqlList.In(connection, "a.id", "accounts")} ORDER BY a.id{lockClause};
-            SELECT id, account_id, outstanding FROM promised_payments WHERE {SqlList.In(connection, "account_id", "accounts")} AND status = 1 ORDER BY id
+            WHERE a.id IN ({ours}) ORDER BY a.id{lockClause};
+            SELECT id, account_id, outstanding FROM promised_payments WHERE account_id IN ({ours}) AND status = 1 ORDER BY id
             """,
-            new { now, ids = payments.Select(p => p.Local.Id).ToList(), accounts = payments.Select(p => p.Local.AccountId).Distinct().Order().ToList() },
+            parameters,
             tx))
         {
+            records = (await grid.ReadAsync<PaymentRecord>()).ToList();
             won = (await grid.ReadAsync<long>()).ToHashSet();
             state = (await grid.ReadAsync<(long Id, long Status, long Balance, long Threshold)>()).ToDictionary(r => r.Id);
             open = (await grid.ReadAsync<(long Id, long AccountId, long Outstanding)>())
                 .GroupBy(p => p.AccountId).ToDictionary(g => g.Key, g => (g.First().Id, g.First().Outstanding));
         }
 
+        var outcome = Outcomes(confirmations, records.ToDictionary(r => r.GatewayPaymentId!), won);
+        var payments = confirmations
+            .Join(records, c => c.GatewayPaymentId, r => r.GatewayPaymentId, (c, r) => new Matched(r, c))
+            .OrderBy(p => p.Local.Id)
+            .ToList();
         var credits = payments.Where(p => won.Contains(p.Local.Id)).ToList();
         if (credits.Count == 0)
         {
-            return;
+            return outcome;
         }
 
         var journal = credits.Select(p => LedgerTransaction.Transfer(
@@ -232,7 +262,7 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
         // stamps: the credit's last round trip before the commit, so succeeded_at - notified_at is the
         // whole credit.
         var sql = new StringBuilder();
-        var parameters = new DynamicParameters(new { now, credited = time.GetUtcNow() });
+        parameters = new DynamicParameters(new { now, credited = time.GetUtcNow() });
         if (entries.Count > 0)
         {
             sql.Append("INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount) VALUES ");
@@ -327,6 +357,7 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
 
         await connection.ExecuteAsync(sql.ToString(), parameters, tx);
         await write.CommitAsync(CancellationToken.None);
+        return outcome;
 
         void Add(long transactionId, LedgerTransaction transaction)
         {
@@ -344,6 +375,42 @@ public sealed class PaymentCreditWriter(Database database, TimeProvider time, IL
             parameters.Add($"mv{n}", amount);
             n++;
         }
+    }
+
+    /// <summary>What each confirmation comes to, by gateway id; the refusals are logged.</summary>
+    private Dictionary<string, PaymentStatus> Outcomes(List<ConfirmedPayment> confirmations, Dictionary<string, PaymentRecord> records, HashSet<long> won)
+    {
+        var outcome = new Dictionary<string, PaymentStatus>();
+        foreach (var confirmation in confirmations)
+        {
+            if (!records.TryGetValue(confirmation.GatewayPaymentId, out var local))
+            {
+                logger.LogWarning("Gateway payment {GatewayPaymentId} is not one of ours", confirmation.GatewayPaymentId);
+                outcome[confirmation.GatewayPaymentId] = PaymentStatus.Canceled;
+            }
+            else if (confirmation.Amount != local.Amount)
+            {
+                logger.LogError("Payment {PublicId}: the gateway says {Paid} but {Expected} was asked; not credited", local.PublicId, new Money(confirmation.Amount), new Money(local.Amount));
+                outcome[confirmation.GatewayPaymentId] = (PaymentStatus)local.Status;
+            }
+            else
+            {
+                // Credited now (won) or before: succeeded either way.
+                outcome[confirmation.GatewayPaymentId] = PaymentStatus.Succeeded;
+            }
+        }
+
+        return outcome;
+    }
+
+    /// <summary>A confirmation with Kabinet's record of its payment.</summary>
+    private sealed record Matched(PaymentRecord Local, ConfirmedPayment Confirmed)
+    {
+        public string GatewayPaymentId => Confirmed.GatewayPaymentId;
+
+        public SavedPaymentMethod? SavedMethod => Confirmed.SavedMethod;
+
+        public DateTimeOffset? NotifiedAt => Confirmed.NotifiedAt;
     }
 
     /// <summary>Inserts journal transactions in one statement; returns the ids of those whose key was free.</summary>

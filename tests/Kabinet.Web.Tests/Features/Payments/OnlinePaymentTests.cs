@@ -144,6 +144,39 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
     }
 
     [Fact]
+    public async Task A_gateway_success_for_another_amount_or_for_a_payment_Kabinet_never_started_credits_nothing()
+    {
+        var (api, account) = await SubscriberAsync(22);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        var (id, _) = await PaymentFlow.StartAsync(api, account, "650.00");
+        var gatewayId = await PaymentFlow.GatewayIdAsync(factory, id);
+        var stranger = "sbx_" + Guid.NewGuid().ToString("N");
+
+        // The bank says both succeeded: ours for 6.50 RUB instead of 650.00, and one Kabinet never asked for.
+        using (var database = factory.OpenSandboxDatabase())
+        {
+            await using var connection = await database.OpenAsync();
+            (await connection.ExecuteAsync(
+                "UPDATE sandbox_payments SET status = 'succeeded', paid = TRUE, amount = 650 WHERE id = @gatewayId", new { gatewayId })).ShouldBe(1);
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO sandbox_payments (id, shop_id, idempotence_key, amount, status, paid, method_type, created_at)
+                SELECT @stranger, shop_id, @stranger, 650_00, 'succeeded', TRUE, method_type, created_at FROM sandbox_payments WHERE id = @gatewayId
+                """,
+                new { stranger, gatewayId });
+        }
+
+        using var client = factory.CreateClient();
+        (await PaymentFlow.NotifyAsync(client, gatewayId)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PaymentFlow.NotifyAsync(client, stranger)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await PaymentFlow.GetAsync(api, id)).GetProperty("status").GetString().ShouldBe("pending");
+        (await PaymentFlow.CreditsAsync(factory, gatewayId)).ShouldBe(0);
+        (await PaymentFlow.CreditsAsync(factory, stranger)).ShouldBe(0);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task A_success_whose_notification_is_lost_is_credited_once_by_reconciliation_after_a_restart()
     {
         var (api, account) = await SubscriberAsync(26);
