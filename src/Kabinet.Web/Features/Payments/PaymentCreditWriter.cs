@@ -152,23 +152,26 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
         var (connection, tx) = (write.Connection, write.Transaction);
         var now = time.GetUtcNow();
 
-        // One round trip: the payments by their gateway id; the status flip, which is the gate (of any
-        // number of concurrent confirmations one updates the row) and only for the amount asked for;
+        // One round trip: the payments by their gateway id; those still to credit, for the amount asked
+        // for, locked (the gate: of any number of concurrent confirmations one holds the row, and the
+        // others find it credited when it is released; SQLite's writer holds the database), flipped
+        // with the credit's stamps in the last round trip (one row version instead of two);
         // the accounts' status and balance, their rows locked in id order on PostgreSQL (SQLite's
         // writer holds the database) so nothing moves the balance before this transaction ends; and
         // their open promised payments.
         var lockClause = connection is Npgsql.NpgsqlConnection ? " FOR UPDATE" : "";
         var ours = $"SELECT account_id FROM payments WHERE gateway = @gateway AND {SqlList.In(connection, "gateway_payment_id", "gatewayIds")}";
-        var flip = new StringBuilder("UPDATE payments SET status = 2, updated_at = @now FROM (VALUES ");
+        var gate = new StringBuilder("SELECT payments.id FROM payments JOIN (VALUES ");
         var parameters = new DynamicParameters(new { now, gateway = gateway.Value.Name, gatewayIds = confirmations.Select(c => c.GatewayPaymentId).ToList() });
         for (var i = 0; i < confirmations.Count; i++)
         {
-            flip.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@fg{i}, @fa{i})");
+            gate.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@fg{i}, @fa{i})");
             parameters.Add($"fg{i}", confirmations[i].GatewayPaymentId);
             parameters.Add($"fa{i}", confirmations[i].Amount);
         }
 
-        flip.Append(") AS v WHERE payments.gateway = @gateway AND payments.gateway_payment_id = v.column1 AND payments.amount = v.column2 AND payments.status <> 2 RETURNING payments.id");
+        gate.Append(") AS v ON payments.gateway_payment_id = v.column1 AND payments.amount = v.column2 WHERE payments.gateway = @gateway AND payments.status <> 2 ORDER BY payments.id")
+            .Append(lockClause.Length == 0 ? "" : " FOR UPDATE OF payments");
         List<PaymentRecord> records;
         HashSet<long> won;
         Dictionary<long, (long Id, long Status, long Balance, long Threshold)> state;
@@ -177,7 +180,7 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
             $"""
             SELECT {OnlinePayments.Columns} FROM payments p JOIN accounts a ON a.id = p.account_id
             WHERE p.gateway = @gateway AND {SqlList.In(connection, "p.gateway_payment_id", "gatewayIds")};
-            {flip};
+            {gate};
             SELECT a.id, a.status, la.balance, a.threshold FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id
             WHERE a.id IN ({ours}) ORDER BY a.id{lockClause};
             SELECT id, account_id, outstanding FROM promised_payments WHERE account_id IN ({ours}) AND status = 1 ORDER BY id
@@ -343,7 +346,7 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
         }
 
         var stamped = credits.Where(p => transactionIds.ContainsKey(p.Local.Id)).ToList();
-        sql.Append(stamped.Count == 0 ? "" : "UPDATE payments SET ledger_transaction_id = v.column2, succeeded_at = @credited, updated_at = @credited, notified_at = v.column3 FROM (VALUES ");
+        sql.Append(stamped.Count == 0 ? "" : "UPDATE payments SET status = 2, ledger_transaction_id = v.column2, succeeded_at = @credited, updated_at = @credited, notified_at = v.column3 FROM (VALUES ");
         for (var i = 0; i < stamped.Count; i++)
         {
             sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@tp{i}, @tt{i}, @tn{i})");
