@@ -29,10 +29,11 @@ public sealed record ConfirmedPayment(string GatewayPaymentId, long Amount, Save
 /// flips the payments' status, posts their journal transactions, repays open promised payments,
 /// re-evaluates the accounts' status (unblock and its account_events row) and moves the gateway
 /// transit balance once with the group's sum. Every caller returns when its payment's group has
-/// committed. The flip is still the gate (status &lt;&gt; 2, and only for the amount Kabinet asked
-/// for) and the journal key still UNIQUE, so a payment confirmed twice, in one group or in two, or
-/// on two instances, is credited once. The payments are found by their gateway id in the group's
-/// first round trip, so a notification costs no lookup of its own.
+/// committed. The payment rows, locked by the group, are the gate (only a row not yet credited and
+/// paid with the amount Kabinet asked for is credited) and the journal key is still UNIQUE, so a
+/// payment confirmed twice, in one group or in two, or on two instances, is credited once. The
+/// payments are found by their gateway id in the group's first round trip, so a notification costs
+/// no lookup of its own.
 /// </summary>
 /// <remarks>
 /// At most two groups of a process are written at once (one on SQLite): on PostgreSQL the transit
@@ -152,54 +153,41 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
         var (connection, tx) = (write.Connection, write.Transaction);
         var now = time.GetUtcNow();
 
-        // One round trip: the payments by their gateway id; those still to credit, for the amount asked
-        // for, locked (the gate: of any number of concurrent confirmations one holds the row, and the
-        // others find it credited when it is released; SQLite's writer holds the database), flipped
-        // with the credit's stamps in the last round trip (one row version instead of two);
-        // the accounts' status and balance, their rows locked in id order on PostgreSQL (SQLite's
-        // writer holds the database) so nothing moves the balance before this transaction ends; and
-        // their open promised payments.
+        // One round trip: the payments by their gateway id, locked on PostgreSQL (SQLite's writer holds
+        // the database): the gate, since a concurrent group that credited one of them first is waited
+        // for and its row read as it left it; the accounts' status and balance, their rows locked in
+        // id order so nothing moves the balance before this transaction ends; and their open promised
+        // payments.
         var lockClause = connection is Npgsql.NpgsqlConnection ? " FOR UPDATE" : "";
         var ours = $"SELECT account_id FROM payments WHERE gateway = @gateway AND {SqlList.In(connection, "gateway_payment_id", "gatewayIds")}";
-        var gate = new StringBuilder("SELECT payments.id FROM payments JOIN (VALUES ");
-        var parameters = new DynamicParameters(new { now, gateway = gateway.Value.Name, gatewayIds = confirmations.Select(c => c.GatewayPaymentId).ToList() });
-        for (var i = 0; i < confirmations.Count; i++)
-        {
-            gate.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@fg{i}, @fa{i})");
-            parameters.Add($"fg{i}", confirmations[i].GatewayPaymentId);
-            parameters.Add($"fa{i}", confirmations[i].Amount);
-        }
-
-        gate.Append(") AS v ON payments.gateway_payment_id = v.column1 AND payments.amount = v.column2 WHERE payments.gateway = @gateway AND payments.status <> 2 ORDER BY payments.id")
-            .Append(lockClause.Length == 0 ? "" : " FOR UPDATE OF payments");
         List<PaymentRecord> records;
-        HashSet<long> won;
         Dictionary<long, (long Id, long Status, long Balance, long Threshold)> state;
         Dictionary<long, (long Id, long Outstanding)> open;
         using (var grid = await connection.QueryMultipleAsync(
             $"""
             SELECT {OnlinePayments.Columns} FROM payments p JOIN accounts a ON a.id = p.account_id
-            WHERE p.gateway = @gateway AND {SqlList.In(connection, "p.gateway_payment_id", "gatewayIds")};
-            {gate};
+            WHERE p.gateway = @gateway AND {SqlList.In(connection, "p.gateway_payment_id", "gatewayIds")} ORDER BY p.id{(lockClause.Length == 0 ? "" : " FOR UPDATE OF p")};
             SELECT a.id, a.status, la.balance, a.threshold FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id
             WHERE a.id IN ({ours}) ORDER BY a.id{lockClause};
             SELECT id, account_id, outstanding FROM promised_payments WHERE account_id IN ({ours}) AND status = 1 ORDER BY id
             """,
-            parameters,
+            new { gateway = gateway.Value.Name, gatewayIds = confirmations.Select(c => c.GatewayPaymentId).ToList() },
             tx))
         {
             records = (await grid.ReadAsync<PaymentRecord>()).ToList();
-            won = (await grid.ReadAsync<long>()).ToHashSet();
             state = (await grid.ReadAsync<(long Id, long Status, long Balance, long Threshold)>()).ToDictionary(r => r.Id);
             open = (await grid.ReadAsync<(long Id, long AccountId, long Outstanding)>())
                 .GroupBy(p => p.AccountId).ToDictionary(g => g.Key, g => (g.First().Id, g.First().Outstanding));
         }
 
-        var outcome = Outcomes(confirmations, records.ToDictionary(r => r.GatewayPaymentId!), won);
+        var outcome = Outcomes(confirmations, records.ToDictionary(r => r.GatewayPaymentId!));
         var payments = confirmations
             .Join(records, c => c.GatewayPaymentId, r => r.GatewayPaymentId, (c, r) => new Matched(r, c))
             .OrderBy(p => p.Local.Id)
             .ToList();
+        // Credited here: not credited yet, and paid with the amount asked for (flipped with the stamps at the end).
+        var won = payments.Where(p => p.Local.Status != (int)PaymentStatus.Succeeded && p.Confirmed.Amount == p.Local.Amount)
+            .Select(p => p.Local.Id).ToHashSet();
         var credits = payments.Where(p => won.Contains(p.Local.Id)).ToList();
         if (credits.Count == 0)
         {
@@ -265,7 +253,7 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
         // stamps: the credit's last round trip before the commit, so succeeded_at - notified_at is the
         // whole credit.
         var sql = new StringBuilder();
-        parameters = new DynamicParameters(new { now, credited = time.GetUtcNow() });
+        var parameters = new DynamicParameters(new { now, credited = time.GetUtcNow() });
         if (entries.Count > 0)
         {
             sql.Append("INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount) VALUES ");
@@ -381,7 +369,7 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
     }
 
     /// <summary>What each confirmation comes to, by gateway id; the refusals are logged.</summary>
-    private Dictionary<string, PaymentStatus> Outcomes(List<ConfirmedPayment> confirmations, Dictionary<string, PaymentRecord> records, HashSet<long> won)
+    private Dictionary<string, PaymentStatus> Outcomes(List<ConfirmedPayment> confirmations, Dictionary<string, PaymentRecord> records)
     {
         var outcome = new Dictionary<string, PaymentStatus>();
         foreach (var confirmation in confirmations)
