@@ -23,8 +23,6 @@ internal sealed class SeedCalendar
         var ru = CultureInfo.GetCultureInfo("ru-RU");
         ChargeDescription0 = "Абонентская плата за " + ChargeDay0.ToString("dd.MM.yyyy", ru);
         ChargeDescription1 = "Абонентская плата за " + ChargeDay1.ToString("dd.MM.yyyy", ru);
-        ChargeKeyDay0 = ChargeDay0.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        ChargeKeyDay1 = ChargeDay1.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
     public DateTimeOffset Now { get; }
@@ -45,10 +43,6 @@ internal sealed class SeedCalendar
     public string ChargeDescription0 { get; }
 
     public string ChargeDescription1 { get; }
-
-    public string ChargeKeyDay0 { get; }
-
-    public string ChargeKeyDay1 { get; }
 
     private static DateTimeOffset At(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

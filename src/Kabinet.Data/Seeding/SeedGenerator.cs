@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Kabinet.Data.Connections;
+using Kabinet.Domain.Ledger;
 using Kabinet.Domain.Subscribers;
 
 namespace Kabinet.Data.Seeding;
@@ -90,8 +91,8 @@ internal sealed class SeedGenerator
             row.Payment = Math.Max(10_000, (wanted + 9_999) / 10_000 * 10_000);
 
             row.PaymentKey = string.Create(inv, $"seed-payment:{row.AccountId}");
-            row.ChargeKey0 = string.Create(inv, $"charge:{row.AccountId}:tariff:{_calendar.ChargeKeyDay0}");
-            row.ChargeKey1 = string.Create(inv, $"charge:{row.AccountId}:tariff:{_calendar.ChargeKeyDay1}");
+            row.ChargeKey0 = ChargeKey.For(_calendar.ChargeDay0, row.AccountId, ChargeKey.Tariff);
+            row.ChargeKey1 = ChargeKey.For(_calendar.ChargeDay1, row.AccountId, ChargeKey.Tariff);
         }
 
         return rows;

@@ -108,7 +108,7 @@ internal static class BulkSeederScenario
         (await Count("SELECT COUNT(*) FROM ledger_accounts WHERE kind = 1 AND id >= 1000")).ShouldBe(seeded + 1);
         (await Count("SELECT COUNT(*) FROM ledger_transactions")).ShouldBe((3 * seeded) + 1);
         (await Count("SELECT COUNT(*) FROM ledger_entries")).ShouldBe((6 * seeded) + 2);
-        (await Count("SELECT COUNT(*) FROM ledger_transactions WHERE idempotency_key LIKE 'charge:%:tariff:____-__-__'")).ShouldBe(2 * seeded);
+        (await Count("SELECT COUNT(*) FROM ledger_transactions WHERE idempotency_key LIKE 'charge:____-__-__:%:tariff'")).ShouldBe(2 * seeded);
         (await Count("SELECT COUNT(*) FROM ledger_transactions WHERE idempotency_key LIKE 'seed-payment:%'")).ShouldBe(seeded);
 
         var numbers = (await connection.QueryAsync<string>("SELECT number FROM contracts")).ToList();

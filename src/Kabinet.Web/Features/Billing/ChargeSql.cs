@@ -40,19 +40,23 @@ internal static class ChargeSql
         """;
 
     // The make-up after a freeze over the month's charge day: the freeze ended before today, this
-    // month, and no charge of this item was made since (keys are 'charge:<account>:<item>:<day>',
-    // so the range of keys between the freeze's end and today holds exactly those charges). A
-    // freeze ended early after that day's run is made up by the next run instead of never; the
-    // amount counts from the first unfrozen day. $item is the item key part, $chargeDay the charge day
-    // the freeze must cover, $resumeDom the first unfrozen day of the month, $endsOn the freeze's end as text.
+    // month, and no charge of this item was made since. Keys are 'charge:<day>:<account>:<item>'
+    // (Kabinet.Domain.Ledger.ChargeKey), so the account's own journal rows are looked through (a
+    // few dozen a month, found by its ledger account) for a key of this item dated after the
+    // freeze's end and before today. A freeze ended early after that day's run is made up by the
+    // next run instead of never; the amount counts from the first unfrozen day. $item is the item
+    // key part, $chargeDay the charge day the freeze must cover, $resumeDom the first unfrozen day of
+    // the month, $endsOn the freeze's end as text.
     private const string ResumeDay = """
         COALESCE((SELECT MAX($resumeDom) FROM freezes z
                   WHERE z.account_id = a.id AND z.status IN (1, 2)
                     AND z.ends_on >= @firstOfMonth AND z.ends_on < @day
                     AND z.starts_on <= $chargeDay
-                    AND NOT EXISTS (SELECT 1 FROM ledger_transactions t
-                                    WHERE t.idempotency_key > 'charge:' || a.id || ':' || $item || ':' || $endsOn
-                                      AND t.idempotency_key < 'charge:' || a.id || ':' || $item || ':' || @dayText)), 0)
+                    AND NOT EXISTS (SELECT 1 FROM ledger_entries le JOIN ledger_transactions t ON t.id = le.transaction_id
+                                    WHERE le.ledger_account_id = a.ledger_account_id AND t.kind = 2
+                                      AND substr(t.idempotency_key, 8, 10) > $endsOn
+                                      AND substr(t.idempotency_key, 8, 10) < @dayText
+                                      AND substr(t.idempotency_key, 19) = a.id || ':' || $item)), 0)
         """;
 
     private const string IntoStage = "INSERT INTO charge_stage (account_id, ledger_account_id, key, amount, description)\n";
@@ -63,7 +67,7 @@ internal static class ChargeSql
 
     /// <summary>Tariff charges: daily mode for active accounts, monthly mode for active or blocked ones.</summary>
     private static string SelectTariffs(DatabaseKind kind) => $"""
-        SELECT f.id, f.ledger_account_id, 'charge:' || f.id || ':tariff:' || @dayText,
+        SELECT f.id, f.ledger_account_id, 'charge:' || @dayText || ':' || f.id || ':tariff',
                CASE WHEN f.mode = 1 THEN {DailyPart} ELSE {MonthlyPart} END,
                '«' || f.name || '» ' || @forDay
         FROM (SELECT a.id, a.ledger_account_id, a.status, a.tariff_since AS since, t.monthly_fee AS fee,
@@ -78,7 +82,7 @@ internal static class ChargeSql
 
     /// <summary>Monthly extra services; while frozen only those the operator keeps charging.</summary>
     private static string SelectServices(DatabaseKind kind) => $"""
-        SELECT f.id, f.ledger_account_id, 'charge:' || f.id || ':service:' || f.service_id || ':' || @dayText,
+        SELECT f.id, f.ledger_account_id, 'charge:' || @dayText || ':' || f.id || ':service:' || f.service_id,
                CASE WHEN f.mode = 1 THEN {DailyPart} ELSE {MonthlyPart} END,
                '«' || f.name || '» ' || @forDay
         FROM (SELECT a.id, a.ledger_account_id, e.id AS service_id, e.price AS fee, e.charge_mode AS mode,
@@ -107,7 +111,7 @@ internal static class ChargeSql
 
     /// <summary>The daily fee of a freeze once its free days are used up.</summary>
     private const string SelectFreezeFees = """
-        SELECT a.id, a.ledger_account_id, 'charge:' || a.id || ':freeze:' || @dayText, z.daily_fee,
+        SELECT a.id, a.ledger_account_id, 'charge:' || @dayText || ':' || a.id || ':freeze', z.daily_fee,
                'Добровольная блокировка ' || @forDay
         FROM freezes z JOIN accounts a ON a.id = z.account_id
         WHERE a.id >= @from AND a.id < @to AND z.status = 1 AND a.status = 3

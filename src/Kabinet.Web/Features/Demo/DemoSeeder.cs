@@ -268,8 +268,8 @@ public sealed class DemoSeeder(
                     method.Item2, method.Item1, ledgerId, payment).Value, ledgerId);
             }
 
-            var charges = new List<(string Key, string Name, Money Fee)> { ("tariff", catalog.Tariffs[plan.Tariff].Name, catalog.Tariffs[plan.Tariff].Fee) };
-            charges.AddRange(plan.Services.Select(code => ($"service:{catalog.Services[code].Id}", catalog.Services[code].Name, catalog.Services[code].Fee)));
+            var charges = new List<(string Key, string Name, Money Fee)> { (ChargeKey.Tariff, catalog.Tariffs[plan.Tariff].Name, catalog.Tariffs[plan.Tariff].Fee) };
+            charges.AddRange(plan.Services.Select(code => (ChargeKey.Service(catalog.Services[code].Id), catalog.Services[code].Name, catalog.Services[code].Fee)));
             foreach (var (key, name, fee) in charges)
             {
                 var part = DailyCharge.ForDay(fee, day);
@@ -279,7 +279,7 @@ public sealed class DemoSeeder(
                 }
 
                 balance += await PostAsync(connection, tx, LedgerTransaction.Transfer(
-                    $"charge:{accountId}:{key}:{day:yyyy-MM-dd}", TransactionKind.Charge, accountId, At(day, 0),
+                    ChargeKey.For(day, accountId, key), TransactionKind.Charge, accountId, At(day, 0),
                     $"«{name}» за {day.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)}", ledgerId, SystemLedgerAccounts.Revenue, part).Value, ledgerId);
             }
         }

@@ -183,10 +183,6 @@ public sealed class ExtraServices(Database database, OperatorClock clock)
         return new ServiceOutcome(account.Id, service.ToService(), "off", Money.Zero, null, tomorrow, null, new Money(account.Balance), false);
     }
 
-    /// <summary>The ledger key of a service's charge for a day: the billing run's key, so a day is charged once.</summary>
-    public static string ChargeKey(long accountId, long serviceId, DateOnly day) =>
-        $"charge:{accountId}:service:{serviceId}:{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
-
     /// <summary>The ledger key of a one-off purchase.</summary>
     public static string OneOffKey(long accountId, string code, string idempotencyKey) => $"oneoff:{accountId}:{code}:{idempotencyKey}";
 
@@ -231,7 +227,8 @@ public sealed class ExtraServices(Database database, OperatorClock clock)
         if (charge.IsPositive)
         {
             var posted = await LedgerWriter.PostAsync(connection, tx, LedgerTransaction.Transfer(
-                ChargeKey(account.Id, service.Id, today), TransactionKind.Charge, account.Id, now,
+                // The billing run's key for today's charge of this service, so the day is charged once.
+                ChargeKey.For(today, account.Id, ChargeKey.Service(service.Id)), TransactionKind.Charge, account.Id, now,
                 $"«{service.NameRu}» за {today.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)}",
                 account.LedgerAccountId, SystemLedgerAccounts.Revenue, charge).Value);
             charged = posted.Outcome == PostOutcome.Posted ? charge : Money.Zero;

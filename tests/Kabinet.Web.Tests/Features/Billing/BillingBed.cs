@@ -16,7 +16,7 @@ namespace Kabinet.Web.Tests.Features.Billing;
 /// <summary>An account made by a test: its journal side and its tariff.</summary>
 public sealed record TestAccount(long Id, long LedgerAccountId, long TariffId);
 
-/// <summary>One charge in the journal, split out of its idempotency key "charge:{account}:{item}:{day}".</summary>
+/// <summary>One charge in the journal, split out of its idempotency key "charge:{day}:{account}:{item}".</summary>
 public sealed record JournalCharge(long AccountId, string Item, DateOnly Day, long Amount);
 
 /// <summary>
@@ -272,12 +272,12 @@ public sealed class BillingBed : IAsyncDisposable
 
     private static JournalCharge Parse(string key, long amount)
     {
-        // charge:{account}:{item}:{yyyy-MM-dd}
-        var rest = key["charge:".Length..];
+        // charge:{yyyy-MM-dd}:{account}:{item}
+        var day = DateOnly.ParseExact(key["charge:".Length..][..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var rest = key["charge:yyyy-MM-dd:".Length..];
         var colon = rest.IndexOf(':', StringComparison.Ordinal);
         var account = long.Parse(rest[..colon], CultureInfo.InvariantCulture);
-        var day = DateOnly.ParseExact(rest[^10..], "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return new JournalCharge(account, rest[(colon + 1)..^11], day, amount);
+        return new JournalCharge(account, rest[(colon + 1)..], day, amount);
     }
 
     private static string Code(string prefix) =>

@@ -62,7 +62,7 @@ public abstract class BillingCalendarTests(PostgresFixture? postgres)
         await using var connection = await bed.Database.OpenAsync();
         var occurredAt = TypeHandlers.ReadInstant((await connection.ExecuteScalarAsync<object>(
             "SELECT occurred_at FROM ledger_transactions WHERE idempotency_key = @key",
-            new { key = $"charge:{account.Id}:tariff:2028-02-29" }))!);
+            new { key = $"charge:2028-02-29:{account.Id}:tariff" }))!);
         // Midnight of 29 February in Novosibirsk (UTC+7) is 17:00 UTC on the 28th.
         occurredAt.ShouldBe(new DateTimeOffset(2028, 2, 28, 17, 0, 0, TimeSpan.Zero));
         clock.ToLocal(occurredAt).ShouldBe(new DateTimeOffset(2028, 2, 29, 0, 0, 0, TimeSpan.FromHours(7)));

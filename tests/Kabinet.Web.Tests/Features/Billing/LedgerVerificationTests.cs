@@ -29,7 +29,7 @@ public abstract class LedgerVerificationTests(PostgresFixture? postgres, Billing
         var report = await bed.BillAsync(today);
         // The demo seed marked its history as billed: the run bills today only (once, the class shares the database).
         report.Days.Select(d => d.Day).ShouldBeSubsetOf([today]);
-        (await bed.ScalarAsync("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 2 AND idempotency_key LIKE @today", new { today = $"%:{today:yyyy-MM-dd}" })).ShouldBeGreaterThan(0);
+        (await bed.ScalarAsync("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 2 AND idempotency_key LIKE @today", new { today = $"charge:{today:yyyy-MM-dd}:%" })).ShouldBeGreaterThan(0);
         (await Verifier(bed).VerifyAsync(CancellationToken.None)).ShouldBeEmpty();
     }
 

@@ -44,6 +44,41 @@ public abstract class MigrationTests
         (await new Migrator(database).MigrateAsync()).ShouldBeEmpty();
         (await new Migrator(database).AppliedAsync()).ShouldBe(first);
     }
+
+    [Fact]
+    public async Task Charge_keys_written_before_0012_are_rewritten_day_first_and_the_journal_is_append_only_again()
+    {
+        using var database = await FreshDatabaseAsync();
+        var migrator = new Migrator(database);
+        await using (var connection = await database.OpenAsync())
+        {
+            // The database as a release before 0012 left it, with charges keyed account-first.
+            await using var tx = await Database.BeginWriteAsync(connection);
+            await connection.ExecuteAsync("CREATE TABLE schema_migrations (version INT PRIMARY KEY, name TEXT NOT NULL)", transaction: tx);
+            foreach (var script in migrator.Scripts.Where(s => s.Version < 12))
+            {
+                await connection.ExecuteAsync(script.Sql, transaction: tx);
+                await connection.ExecuteAsync("INSERT INTO schema_migrations (version, name) VALUES (@Version, @Name)", new { script.Version, script.Name }, tx);
+            }
+
+            foreach (var key in new[] { "charge:7:tariff:2026-10-31", "charge:12345:service:3:2026-11-01", "charge:2026:freeze:2026-11-02", "payment:yookassa:abc" })
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO ledger_transactions (idempotency_key, kind, occurred_at, description) VALUES (@key, 2, @at, 'old')",
+                    new { key, at = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero) }, tx);
+            }
+
+            await tx.CommitAsync();
+        }
+
+        (await migrator.MigrateAsync()).ShouldBe([.. migrator.Scripts.Where(s => s.Version >= 12).Select(s => s.Version)]);
+
+        await using var check = await database.OpenAsync();
+        (await check.QueryAsync<string>("SELECT idempotency_key FROM ledger_transactions ORDER BY id")).ShouldBe(
+            ["charge:2026-10-31:7:tariff", "charge:2026-11-01:12345:service:3", "charge:2026-11-02:2026:freeze", "payment:yookassa:abc"]);
+        var rewrite = () => check.ExecuteAsync("UPDATE ledger_transactions SET description = 'changed'");
+        (await Should.ThrowAsync<Exception>(rewrite)).Message.ShouldContain("append-only");
+    }
 }
 
 public sealed class SqliteMigrationTests : MigrationTests

@@ -64,7 +64,7 @@ public abstract class ExtraServiceTests
         outcome.GetProperty("charged").GetString().ShouldBe("3.20");
         outcome.GetProperty("active_from").GetString().ShouldBe("2027-03-10");
 
-        var key = $"charge:{me.AccountId}:service:{antivirus}:2027-03-10";
+        var key = $"charge:2027-03-10:{me.AccountId}:service:{antivirus}";
         var entries = await QueryAsync<(long Ledger, long Amount)>(_factory,
             "SELECT e.ledger_account_id, e.amount FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id WHERE t.idempotency_key = @key ORDER BY e.amount",
             new { key });
@@ -80,7 +80,7 @@ public abstract class ExtraServiceTests
         var report = await _factory.Services.GetRequiredService<BillingRun>().RunUpToAsync(Today, CancellationToken.None);
         report.Days.ShouldNotBeEmpty();
         (await ScalarAsync<long>(_factory, "SELECT COUNT(*) FROM ledger_transactions WHERE idempotency_key LIKE @prefix",
-            new { prefix = $"charge:{me.AccountId}:service:{antivirus}:%" })).ShouldBe(1);
+            new { prefix = $"charge:%:{me.AccountId}:service:{antivirus}" })).ShouldBe(1);
 
         using var off = await api.DeleteAsync(path);
         off.StatusCode.ShouldBe(HttpStatusCode.OK, await off.Content.ReadAsStringAsync());
