@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Dapper;
 using Kabinet.Data.Connections;
 using Kabinet.Domain.Common;
@@ -100,20 +99,22 @@ public sealed class NetworkAdmin(Database database, NetworkSecrets secrets, NasD
                 break;
             }
 
-            var values = new StringBuilder();
-            var parameters = new DynamicParameters();
-            for (var i = 0; i < ids.Count; i++)
-            {
-                values.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@i{i}, @p{i})");
-                parameters.Add($"i{i}", ids[i]);
-                parameters.Add($"p{i}", secrets.Protect(password));
-            }
-
+            // Each access point gets its own ciphertext, as when staff set passwords one by one.
+            var encrypted = ids.Select(_ => secrets.Protect(password)).ToArray();
             await using var tx = await Database.BeginWriteAsync(connection, ct);
-            // VALUES names its columns column1, column2 on both engines.
-            count += await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE access_points SET password_protected = v.column2 FROM (VALUES {values}) AS v WHERE access_points.id = v.column1 AND access_points.password_protected IS NULL",
-                parameters, tx, cancellationToken: ct, commandTimeout: 600));
+            // PostgreSQL takes the batch as two arrays in one statement; SQLite runs one prepared
+            // statement per row in the transaction (no round trips to save, and a VALUES list of
+            // thousands of parameters costs more to bind than the rows to write).
+            count += database.Kind == DatabaseKind.Postgres
+                ? await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    UPDATE access_points SET password_protected = v.secret FROM unnest(@ids, @encrypted) AS v (id, secret)
+                    WHERE access_points.id = v.id AND access_points.password_protected IS NULL
+                    """,
+                    new { ids = ids.ToArray(), encrypted }, tx, cancellationToken: ct, commandTimeout: 600))
+                : await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE access_points SET password_protected = @secret WHERE id = @id AND password_protected IS NULL",
+                    ids.Select((id, i) => new { id, secret = encrypted[i] }), tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
             after = ids[^1];
         }

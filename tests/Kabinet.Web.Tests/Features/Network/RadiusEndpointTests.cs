@@ -368,6 +368,31 @@ public abstract class RadiusEndpointTests
         frozen.GetProperty("link").GetString().ShouldBe($"/freeze?account={me.AccountId}");
     }
 
+    [Fact]
+    public async Task Bulk_PPPoE_passwords_fill_only_the_access_points_without_one_each_with_its_own_ciphertext()
+    {
+        var first = await LoginOfAsync(await PrepareAsync(_factory, 15));
+        var second = await LoginOfAsync(await PrepareAsync(_factory, 16));
+        var kept = await LoginOfAsync(await PrepareAsync(_factory, 17));
+        var admin = _factory.Services.GetRequiredService<NetworkAdmin>();
+        (await admin.SetPppoePasswordAsync(kept, "secret-17", "test", default)).IsSuccess.ShouldBeTrue();
+        await ExecuteAsync(_factory, "UPDATE access_points SET password_protected = NULL WHERE login IN (@first, @second)", new { first, second });
+
+        (await admin.SetMissingPppoePasswordsAsync("bulk-secret", "test", default)).ShouldBeGreaterThanOrEqualTo(2);
+
+        using var radius = Client(_factory);
+        foreach (var (login, expected) in new[] { (first, "bulk-secret"), (second, "bulk-secret"), (kept, "secret-17") })
+        {
+            var (status, body) = await PostAsync(radius, "/radius/authorize", ("User-Name", login));
+            status.ShouldBe(200);
+            Value(body, "control:Cleartext-Password")!.ShouldBe(expected);
+        }
+
+        var stored = await QueryAsync<string>(_factory, "SELECT password_protected FROM access_points WHERE login IN (@first, @second)", new { first, second });
+        stored.Distinct().Count().ShouldBe(2, "each access point is encrypted on its own");
+        (await ScalarAsync<long>(_factory, "SELECT COUNT(*) FROM audit_log WHERE action = 'access_point.pppoe_password_bulk'")).ShouldBeGreaterThan(0);
+    }
+
     private Task<string> LoginOfAsync(Prepared me) =>
         ScalarAsync<string>(_factory, "SELECT login FROM access_points WHERE account_id = @id AND kind = 1 ORDER BY id LIMIT 1", new { id = me.AccountId });
 }
