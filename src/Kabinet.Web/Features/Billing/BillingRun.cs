@@ -97,15 +97,23 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
         // SQLite has one writer; its batches go one after another.
         long charges = 0;
         var workers = database.Kind == DatabaseKind.Postgres ? Math.Clamp(Environment.ProcessorCount, 1, MaxWorkers) : 1;
-        await Parallel.ForEachAsync(
-            BatchStarts(maxAccount),
-            new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct },
-            async (from, token) =>
+        await using (var checkpointer = database.Kind == DatabaseKind.Sqlite ? await WalCheckpointer.OpenAsync(database, ct) : null)
+        {
+            await Parallel.ForEachAsync(
+                BatchStarts(maxAccount),
+                new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct },
+                async (from, token) =>
+                {
+                    var charged = await ChargeBatchAsync(day, at, from, from + BatchSize, token);
+                    checkpointer?.Request();
+                    Interlocked.Add(ref charges, charged);
+                    await JobLease.TryAcquireAsync(database, "billing", _holder, clock.UtcNow, TimeSpan.FromMinutes(10), token);
+                });
+            if (checkpointer is not null)
             {
-                var charged = await ChargeBatchAsync(day, at, from, from + BatchSize, token);
-                Interlocked.Add(ref charges, charged);
-                await JobLease.TryAcquireAsync(database, "billing", _holder, clock.UtcNow, TimeSpan.FromMinutes(10), token);
-            });
+                await checkpointer.FinishAsync();
+            }
+        }
 
         await using (var connection = await database.OpenAsync(ct))
         {
@@ -126,8 +134,9 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
         if (sqlite)
         {
             // A batch touches index pages all over a large journal: a page cache of its size instead
-            // of the default 2 MB, and the staging tables in memory.
-            await connection.ExecuteAsync($"PRAGMA cache_size = -{SqliteCacheKilobytes}; PRAGMA temp_store = MEMORY;");
+            // of the default 2 MB, and the staging tables in memory. Its commit leaves the
+            // checkpoint to the run's checkpointer.
+            await connection.ExecuteAsync($"PRAGMA cache_size = -{SqliteCacheKilobytes}; PRAGMA temp_store = MEMORY; {WalCheckpointer.AutomaticOff}");
         }
 
         await using var tx = await Database.BeginWriteAsync(connection, ct);
@@ -176,8 +185,8 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
         await tx.CommitAsync(ct);
         if (sqlite)
         {
-            // The connection goes back to the pool with the default cache.
-            await connection.ExecuteAsync("PRAGMA cache_size = -2000");
+            // The connection goes back to the pool with the default cache and checkpoints.
+            await connection.ExecuteAsync($"PRAGMA cache_size = -2000; {WalCheckpointer.AutomaticOn}");
         }
 
         return charged;
