@@ -130,15 +130,29 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
     private async Task<long> ChargeBatchAsync(DateOnly day, DateTimeOffset at, long from, long to, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        var sqlite = database.Kind == DatabaseKind.Sqlite;
-        if (sqlite)
+        if (database.Kind != DatabaseKind.Sqlite)
         {
-            // A batch touches index pages all over a large journal: a page cache of its size instead
-            // of the default 2 MB, and the staging tables in memory. Its commit leaves the
-            // checkpoint to the run's checkpointer.
-            await connection.ExecuteAsync($"PRAGMA cache_size = -{SqliteCacheKilobytes}; PRAGMA temp_store = MEMORY; {WalCheckpointer.AutomaticOff}");
+            return await ChargeBatchAsync(connection, day, at, from, to, ct);
         }
 
+        // A batch touches index pages all over a large journal: a page cache of its size instead of
+        // the default 2 MB, and the staging tables in memory. Its commit leaves the checkpoint to the
+        // run's checkpointer.
+        await connection.ExecuteAsync($"PRAGMA cache_size = -{SqliteCacheKilobytes}; PRAGMA temp_store = MEMORY; {WalCheckpointer.AutomaticOff}");
+        try
+        {
+            return await ChargeBatchAsync(connection, day, at, from, to, ct);
+        }
+        finally
+        {
+            // The connection goes back to the pool with the default cache and checkpoints, whatever happened.
+            await connection.ExecuteAsync($"PRAGMA cache_size = -2000; {WalCheckpointer.AutomaticOn}");
+        }
+    }
+
+    private async Task<long> ChargeBatchAsync(DbConnection connection, DateOnly day, DateTimeOffset at, long from, long to, CancellationToken ct)
+    {
+        var sqlite = database.Kind == DatabaseKind.Sqlite;
         await using var tx = await Database.BeginWriteAsync(connection, ct);
         var args = new DynamicParameters(new
         {
@@ -183,12 +197,6 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
         }
 
         await tx.CommitAsync(ct);
-        if (sqlite)
-        {
-            // The connection goes back to the pool with the default cache and checkpoints.
-            await connection.ExecuteAsync($"PRAGMA cache_size = -2000; {WalCheckpointer.AutomaticOn}");
-        }
-
         return charged;
     }
 
