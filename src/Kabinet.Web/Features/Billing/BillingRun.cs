@@ -97,7 +97,7 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
         // SQLite has one writer; its batches go one after another.
         long charges = 0;
         var workers = database.Kind == DatabaseKind.Postgres ? Math.Clamp(Environment.ProcessorCount, 1, MaxWorkers) : 1;
-        await using (var checkpointer = database.Kind == DatabaseKind.Sqlite ? await WalCheckpointer.OpenAsync(database, ct) : null)
+        await using (var checkpointer = database.Kind == DatabaseKind.Sqlite ? await WalCheckpointer.OpenAsync(database, logger, ct) : null)
         {
             await Parallel.ForEachAsync(
                 BatchStarts(maxAccount),
@@ -107,7 +107,6 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
                     var charged = await ChargeBatchAsync(day, at, from, from + BatchSize, token);
                     checkpointer?.Request();
                     Interlocked.Add(ref charges, charged);
-                    await JobLease.TryAcquireAsync(database, "billing", _holder, clock.UtcNow, TimeSpan.FromMinutes(10), token);
                 });
             if (checkpointer is not null)
             {
@@ -132,15 +131,17 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
         await using var connection = await database.OpenAsync(ct);
         if (database.Kind != DatabaseKind.Sqlite)
         {
+            await RenewLeaseAsync(connection);
             return await ChargeBatchAsync(connection, day, at, from, to, ct);
         }
 
-        // A batch touches index pages all over a large journal: a page cache of its size instead of
-        // the default 2 MB, and the staging tables in memory. Its commit leaves the checkpoint to the
-        // run's checkpointer.
-        await connection.ExecuteAsync($"PRAGMA cache_size = -{SqliteCacheKilobytes}; PRAGMA temp_store = MEMORY; {WalCheckpointer.AutomaticOff}");
         try
         {
+            // A batch touches index pages all over a large journal: a page cache of its size instead
+            // of the default 2 MB, and the staging tables in memory. Its commits (the lease's too,
+            // renewed on this connection) leave the checkpoint to the run's checkpointer.
+            await connection.ExecuteAsync($"PRAGMA cache_size = -{SqliteCacheKilobytes}; PRAGMA temp_store = MEMORY; {WalCheckpointer.AutomaticOff}");
+            await RenewLeaseAsync(connection);
             return await ChargeBatchAsync(connection, day, at, from, to, ct);
         }
         finally
@@ -149,6 +150,10 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
             await connection.ExecuteAsync($"PRAGMA cache_size = -2000; {WalCheckpointer.AutomaticOn}");
         }
     }
+
+    /// <summary>The run holds the lease while it works: renewed before every batch.</summary>
+    private Task<bool> RenewLeaseAsync(DbConnection connection) =>
+        JobLease.TryAcquireAsync(connection, "billing", _holder, clock.UtcNow, TimeSpan.FromMinutes(10));
 
     private async Task<long> ChargeBatchAsync(DbConnection connection, DateOnly day, DateTimeOffset at, long from, long to, CancellationToken ct)
     {

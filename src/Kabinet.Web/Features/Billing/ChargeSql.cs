@@ -41,9 +41,9 @@ internal static class ChargeSql
 
     // The make-up after a freeze over the month's charge day: the freeze ended before today, this
     // month, and no charge of this item was made since. Keys are 'charge:<day>:<account>:<item>'
-    // (Kabinet.Domain.Ledger.ChargeKey), so the account's own journal rows are looked through (a
-    // few dozen a month, found by its ledger account) for a key of this item dated after the
-    // freeze's end and before today. A freeze ended early after that day's run is made up by the
+    // (Kabinet.Domain.Ledger.ChargeKey), so the account's own journal rows are looked through
+    // (found by its ledger account; only for an account whose freeze ended this month) for a key of
+    // this item dated after the freeze's end and before today. A freeze ended early after that day's run is made up by the
     // next run instead of never; the amount counts from the first unfrozen day. $item is the item
     // key part, $chargeDay the charge day the freeze must cover, $resumeDom the first unfrozen day of
     // the month, $endsOn the freeze's end as text.

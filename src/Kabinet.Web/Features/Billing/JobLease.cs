@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Kabinet.Data.Connections;
 
@@ -14,6 +15,13 @@ public static class JobLease
     {
         ArgumentNullException.ThrowIfNull(database);
         await using var connection = await database.OpenAsync(ct);
+        return await TryAcquireAsync(connection, job, holder, now, ttl);
+    }
+
+    /// <summary>The same on a connection the caller holds (outside any transaction of it).</summary>
+    public static async Task<bool> TryAcquireAsync(DbConnection connection, string job, string holder, DateTimeOffset now, TimeSpan ttl)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
         var taken = await connection.ExecuteScalarAsync<string?>(
             """
             INSERT INTO job_leases (name, holder, expires_at) VALUES (@job, @holder, @expires)
