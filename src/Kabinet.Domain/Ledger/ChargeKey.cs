@@ -14,9 +14,6 @@ public static class ChargeKey
     /// <summary>The item part for the account's tariff.</summary>
     public const string Tariff = "tariff";
 
-    /// <summary>The item part for a paid freeze day.</summary>
-    public const string Freeze = "freeze";
-
     /// <summary>The item part for an extra service.</summary>
     public static string Service(long serviceId) => string.Create(CultureInfo.InvariantCulture, $"service:{serviceId}");
 

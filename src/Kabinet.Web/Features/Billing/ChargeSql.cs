@@ -43,10 +43,10 @@ internal static class ChargeSql
     // month, and no charge of this item was made since. Keys are 'charge:<day>:<account>:<item>'
     // (Kabinet.Domain.Ledger.ChargeKey), so the account's own journal rows are looked through
     // (found by its ledger account; only for an account whose freeze ended this month) for a key of
-    // this item dated after the freeze's end and before today. A freeze ended early after that day's run is made up by the
-    // next run instead of never; the amount counts from the first unfrozen day. $item is the item
-    // key part, $chargeDay the charge day the freeze must cover, $resumeDom the first unfrozen day of
-    // the month, $endsOn the freeze's end as text.
+    // this item dated after the freeze's end and before today. A freeze ended early after that
+    // day's run is made up by the next run instead of never; the amount counts from the first
+    // unfrozen day. $item is the item key part, $chargeDay the charge day the freeze must cover,
+    // $resumeDom the first unfrozen day of the month, $endsOn the freeze's end as text.
     private const string ResumeDay = """
         COALESCE((SELECT MAX($resumeDom) FROM freezes z
                   WHERE z.account_id = a.id AND z.status IN (1, 2)
