@@ -94,6 +94,14 @@ public sealed class PaymentRecord
     public long LedgerAccountId { get; init; }
 }
 
+/// <summary>A payment to record before the gateway is asked for it.</summary>
+internal sealed record NewPayment(
+    string PublicId, long AccountId, long Amount, int Method, int Source, string Gateway, string IdempotenceKey, string ReceiptContact,
+    bool SaveMethod, string? ConsentText, DateTimeOffset? ConsentAt, long? AutopayRuleId, DateTimeOffset At);
+
+/// <summary>What the gateway gave a started payment: its id there and where the payer confirms it.</summary>
+internal sealed record GatewayReference(string PublicId, string GatewayPaymentId, string? ConfirmationUrl, DateTimeOffset At);
+
 /// <summary>What starting a payment gives back: where to send the payer.</summary>
 public sealed record StartedPayment(string PublicId, string? ConfirmationUrl, PaymentStatus Status);
 
@@ -113,6 +121,18 @@ public sealed class OnlinePayments(
     Database database, YooKassaClient gateway, PaymentCreditWriter credits, IOptions<GatewayOptions> gatewayOptions, IOptions<PaymentOptions> limits,
     TimeProvider time, ILogger<OnlinePayments> logger)
 {
+    // Started payments are recorded in groups, and so are the gateway's ids for them: one statement
+    // for all the payments started meanwhile instead of one each. A start goes on once its own row
+    // is written, so the gateway is asked only for a recorded payment, and a notification or the
+    // reconciliation job always finds its gateway id.
+    private readonly GroupCommit<NewPayment, bool> _inserts = new(
+        database.Kind == DatabaseKind.Postgres ? 2 : 1, 128, group => InsertAsync(database, group),
+        p => $"Payment {p.PublicId}", logger);
+
+    private readonly GroupCommit<GatewayReference, bool> _gatewayIds = new(
+        database.Kind == DatabaseKind.Postgres ? 2 : 1, 128, group => RecordGatewayIdsAsync(database, group),
+        g => $"The gateway id {g.GatewayPaymentId} of payment {g.PublicId}", logger);
+
     /// <summary>The columns of a <see cref="PaymentRecord"/>, from payments p joined to accounts a.</summary>
     internal const string Columns = """
         p.id AS Id, p.public_id AS PublicId, p.account_id AS AccountId, a.contract_id AS ContractId, p.amount AS Amount,
@@ -161,23 +181,12 @@ public sealed class OnlinePayments(
             accountNumber = await connection.ExecuteScalarAsync<string>("SELECT number FROM accounts WHERE id = @AccountId", new { request.AccountId }) ?? "";
         }
 
-        var inserted = await database.WriteAsync(
-            connection => connection.ExecuteAsync(
-            """
-            INSERT INTO payments (public_id, account_id, amount, method, source, gateway, idempotence_key, status, receipt_contact,
-                                  save_method, consent_text, consent_at, autopay_rule_id, created_at, updated_at)
-            VALUES (@publicId, @AccountId, @amount, @method, @source, @gateway, @key, 1, @ReceiptContact,
-                    @SaveMethod, @ConsentText, @consentAt, @AutopayRuleId, @now, @now)
-            ON CONFLICT (idempotence_key) DO NOTHING
-            """,
-            new
-            {
-                publicId, request.AccountId, amount = amount.Value.Kopecks, method = (int)request.Method, source = (int)request.Source,
-                gateway = gatewayOptions.Value.Name, key, request.ReceiptContact, request.SaveMethod, request.ConsentText,
-                consentAt = request.SaveMethod ? now : (DateTimeOffset?)null, request.AutopayRuleId, now,
-            }),
+        var inserted = await _inserts.WriteAsync(
+            new NewPayment(
+                publicId, request.AccountId, amount.Value.Kopecks, (int)request.Method, (int)request.Source, gatewayOptions.Value.Name, key,
+                request.ReceiptContact, request.SaveMethod, request.ConsentText, request.SaveMethod ? now : null, request.AutopayRuleId, now),
             ct);
-        if (inserted == 0)
+        if (!inserted)
         {
             // The same request again (autopay's key per rule and period): answer with the first one.
             var first = await FindByKeyAsync(key, ct);
@@ -196,11 +205,7 @@ public sealed class OnlinePayments(
             return new Error("payment.gateway_unavailable");
         }
 
-        await database.WriteAsync(
-            connection => connection.ExecuteAsync(
-                "UPDATE payments SET gateway_payment_id = @id, confirmation_url = @url, updated_at = @now WHERE public_id = @publicId",
-                new { id = created.Id, url = created.Confirmation?.ConfirmationUrl, now = time.GetUtcNow(), publicId }),
-            ct);
+        await _gatewayIds.WriteAsync(new GatewayReference(publicId, created.Id, created.Confirmation?.ConfirmationUrl, time.GetUtcNow()), ct);
 
         // Waiting for the payer: nothing to apply (a saved card's charge is decided at once and applied).
         var status = created.Status == YkPayment.Pending ? PaymentStatus.Pending : await ApplyAsync(created, null, ct);
@@ -300,6 +305,61 @@ public sealed class OnlinePayments(
 
         return (PaymentStatus)local.Status;
     }
+
+    /// <summary>Inserts a group of new payments; true for each whose Idempotence-Key was free.</summary>
+    private static async Task<IReadOnlyList<bool>> InsertAsync(Database database, IReadOnlyList<NewPayment> group) =>
+        await database.WriteAsync(async connection =>
+        {
+            var parameters = new DynamicParameters();
+            var rows = SqlRows.Table(connection, parameters, "n",
+                ("public_id", group.Select(p => p.PublicId).ToArray()),
+                ("account_id", group.Select(p => p.AccountId).ToArray()),
+                ("amount", group.Select(p => p.Amount).ToArray()),
+                ("method", group.Select(p => p.Method).ToArray()),
+                ("source", group.Select(p => p.Source).ToArray()),
+                ("gateway", group.Select(p => p.Gateway).ToArray()),
+                ("idempotence_key", group.Select(p => p.IdempotenceKey).ToArray()),
+                ("receipt_contact", group.Select(p => p.ReceiptContact).ToArray()),
+                ("save_method", group.Select(p => p.SaveMethod).ToArray()),
+                ("consent_text", group.Select(p => p.ConsentText).ToArray()),
+                ("consent_at", group.Select(p => p.ConsentAt).ToArray()),
+                ("autopay_rule_id", group.Select(p => p.AutopayRuleId).ToArray()),
+                ("at", group.Select(p => p.At).ToArray()));
+            var genericPlans = SqlRows.GenericPlans(connection);
+            // WHERE TRUE: without it SQLite would read ON CONFLICT as the join's ON.
+            using var grid = await connection.QueryMultipleAsync(
+                $"""
+                {genericPlans}INSERT INTO payments (public_id, account_id, amount, method, source, gateway, idempotence_key, status, receipt_contact,
+                                      save_method, consent_text, consent_at, autopay_rule_id, created_at, updated_at)
+                SELECT public_id, account_id, amount, method, source, gateway, idempotence_key, 1, receipt_contact,
+                       save_method, consent_text, consent_at, autopay_rule_id, at, at
+                FROM {rows} WHERE TRUE
+                ON CONFLICT (idempotence_key) DO NOTHING RETURNING public_id
+                """,
+                parameters);
+            if (genericPlans.Length > 0)
+            {
+                await grid.ReadAsync<string>();
+            }
+
+            var inserted = (await grid.ReadAsync<string>()).ToHashSet(StringComparer.Ordinal);
+            return group.Select(p => inserted.Contains(p.PublicId)).ToList();
+        });
+
+    private static async Task<IReadOnlyList<bool>> RecordGatewayIdsAsync(Database database, IReadOnlyList<GatewayReference> group) =>
+        await database.WriteAsync(async connection =>
+        {
+            var parameters = new DynamicParameters();
+            var rows = SqlRows.Table(connection, parameters, "g",
+                ("public_id", group.Select(g => g.PublicId).ToArray()),
+                ("gateway_payment_id", group.Select(g => g.GatewayPaymentId).ToArray()),
+                ("url", group.Select(g => g.ConfirmationUrl).ToArray()),
+                ("at", group.Select(g => g.At).ToArray()));
+            await connection.ExecuteAsync(
+                $"{SqlRows.GenericPlans(connection)}UPDATE payments SET gateway_payment_id = g.gateway_payment_id, confirmation_url = g.url, updated_at = g.at FROM {rows} WHERE payments.public_id = g.public_id",
+                parameters);
+            return group.Select(_ => true).ToList();
+        });
 
     private async Task FailAsync(string publicId, string reason, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -41,104 +40,40 @@ public sealed record ConfirmedPayment(string GatewayPaymentId, long Amount, Save
 /// at a time, at the end of each. When a group fails, its payments are retried one by one, so one
 /// bad payment cannot hold up the others.
 /// </remarks>
-public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptions> gateway, TimeProvider time, ILogger<PaymentCreditWriter> logger)
+public sealed class PaymentCreditWriter
 {
     private const int MaxBatch = 128;
 
-    private readonly ConcurrentQueue<(ConfirmedPayment Payment, TaskCompletionSource<PaymentStatus> Done)> _queue = new();
+    private readonly Database _database;
+    private readonly IOptions<GatewayOptions> _gateway;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PaymentCreditWriter> _logger;
+    private readonly GroupCommit<ConfirmedPayment, PaymentStatus> _groups;
 
-    // SQLite has one writer at a time anyway. On PostgreSQL a second group may start while the first
-    // is on its way to the commit; the transit row then serialises only their last round trips.
-    private readonly int _writers = database.Kind == DatabaseKind.Postgres ? 2 : 1;
-    private int _draining;
+    public PaymentCreditWriter(Database database, IOptions<GatewayOptions> gateway, TimeProvider time, ILogger<PaymentCreditWriter> logger)
+    {
+        (_database, _gateway, _time, _logger) = (database, gateway, time, logger);
+        // SQLite has one writer at a time anyway. On PostgreSQL a second group may start while the
+        // first is on its way to the commit; the transit row then serialises only their last round trips.
+        _groups = new GroupCommit<ConfirmedPayment, PaymentStatus>(
+            database.Kind == DatabaseKind.Postgres ? 2 : 1, MaxBatch,
+            async group =>
+            {
+                var outcome = await WriteAsync(group);
+                return group.Select(p => outcome[p.GatewayPaymentId]).ToList();
+            },
+            p => $"Gateway payment {p.GatewayPaymentId}", logger);
+    }
 
     /// <summary>
     /// Queues a confirmed payment and completes once it is credited (or was already) with its local
     /// status: Succeeded; the status it keeps when the gateway's amount is not the one asked for;
     /// Canceled when it is not one of Kabinet's payments.
     /// </summary>
-    public async Task<PaymentStatus> CreditAsync(ConfirmedPayment payment, CancellationToken ct)
+    public Task<PaymentStatus> CreditAsync(ConfirmedPayment payment, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        var done = new TaskCompletionSource<PaymentStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Enqueue((payment, done));
-        if (TryStartWriter())
-        {
-            _ = Task.Run(DrainAsync, CancellationToken.None);
-        }
-
-        // A caller that gives up leaves its payment to be credited all the same.
-        return await done.Task.WaitAsync(ct);
-    }
-
-    private async Task DrainAsync()
-    {
-        var batch = new List<(ConfirmedPayment Payment, TaskCompletionSource<PaymentStatus> Done)>(MaxBatch);
-        while (true)
-        {
-            while (batch.Count < MaxBatch && _queue.TryDequeue(out var item))
-            {
-                batch.Add(item);
-            }
-
-            if (batch.Count == 0)
-            {
-                Interlocked.Decrement(ref _draining);
-                // A payment queued after the last look may have found every writer still busy and started none.
-                if (_queue.IsEmpty || !TryStartWriter())
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            await WriteBatchAsync(batch);
-            batch.Clear();
-        }
-    }
-
-    private bool TryStartWriter()
-    {
-        if (Interlocked.Increment(ref _draining) <= _writers)
-        {
-            return true;
-        }
-
-        Interlocked.Decrement(ref _draining);
-        return false;
-    }
-
-    private async Task WriteBatchAsync(List<(ConfirmedPayment Payment, TaskCompletionSource<PaymentStatus> Done)> batch)
-    {
-        try
-        {
-            var outcome = await WriteAsync(batch.Select(b => b.Payment).ToList());
-            batch.ForEach(b => b.Done.TrySetResult(outcome[b.Payment.GatewayPaymentId]));
-            return;
-        }
-        catch (Exception e) when (batch.Count > 1)
-        {
-            logger.LogWarning(e, "A credit group of {Count} payments failed; crediting them one by one", batch.Count);
-        }
-        catch (Exception e)
-        {
-            batch[0].Done.TrySetException(e);
-            return;
-        }
-
-        foreach (var (payment, done) in batch)
-        {
-            try
-            {
-                done.TrySetResult((await WriteAsync([payment]))[payment.GatewayPaymentId]);
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Gateway payment {GatewayPaymentId} could not be credited", payment.GatewayPaymentId);
-                done.TrySetException(e);
-            }
-        }
+        return _groups.WriteAsync(payment, ct);
     }
 
     private async Task<Dictionary<string, PaymentStatus>> WriteAsync(IReadOnlyList<ConfirmedPayment> confirmed)
@@ -149,9 +84,9 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
             .GroupBy(p => p.GatewayPaymentId)
             .Select(g => g.First() with { NotifiedAt = g.Where(p => p.NotifiedAt is not null).Select(p => p.NotifiedAt).Min() })
             .ToList();
-        await using var write = await database.OpenWriteSessionAsync(CancellationToken.None);
+        await using var write = await _database.OpenWriteSessionAsync(CancellationToken.None);
         var (connection, tx) = (write.Connection, write.Transaction);
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
 
         // One round trip: the payments by their gateway id, locked on PostgreSQL (SQLite's writer holds
         // the database): the gate, since a concurrent group that credited one of them first is waited
@@ -159,21 +94,27 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
         // id order so nothing moves the balance before this transaction ends; and their open promised
         // payments.
         var lockClause = connection is Npgsql.NpgsqlConnection ? " FOR UPDATE" : "";
+        var genericPlans = SqlRows.GenericPlans(connection);
         var ours = $"SELECT account_id FROM payments WHERE gateway = @gateway AND {SqlList.In(connection, "gateway_payment_id", "gatewayIds")}";
         List<PaymentRecord> records;
         Dictionary<long, (long Id, long Status, long Balance, long Threshold)> state;
         Dictionary<long, (long Id, long Outstanding)> open;
         using (var grid = await connection.QueryMultipleAsync(
             $"""
-            SELECT {OnlinePayments.Columns} FROM payments p JOIN accounts a ON a.id = p.account_id
+            {genericPlans}SELECT {OnlinePayments.Columns} FROM payments p JOIN accounts a ON a.id = p.account_id
             WHERE p.gateway = @gateway AND {SqlList.In(connection, "p.gateway_payment_id", "gatewayIds")} ORDER BY p.id{(lockClause.Length == 0 ? "" : " FOR UPDATE OF p")};
             SELECT a.id, a.status, la.balance, a.threshold FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id
             WHERE a.id IN ({ours}) ORDER BY a.id{lockClause};
             SELECT id, account_id, outstanding FROM promised_payments WHERE account_id IN ({ours}) AND status = 1 ORDER BY id
             """,
-            new { gateway = gateway.Value.Name, gatewayIds = confirmations.Select(c => c.GatewayPaymentId).ToList() },
+            new { gateway = _gateway.Value.Name, gatewayIds = confirmations.Select(c => c.GatewayPaymentId).ToList() },
             tx))
         {
+            if (genericPlans.Length > 0)
+            {
+                await grid.ReadAsync<string>();
+            }
+
             records = (await grid.ReadAsync<PaymentRecord>()).ToList();
             state = (await grid.ReadAsync<(long Id, long Status, long Balance, long Threshold)>()).ToDictionary(r => r.Id);
             open = (await grid.ReadAsync<(long Id, long AccountId, long Outstanding)>())
@@ -253,19 +194,15 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
         // stamps: the credit's last round trip before the commit, so succeeded_at - notified_at is the
         // whole credit.
         var sql = new StringBuilder();
-        var parameters = new DynamicParameters(new { now, credited = time.GetUtcNow() });
+        var parameters = new DynamicParameters(new { now, credited = _time.GetUtcNow() });
         if (entries.Count > 0)
         {
-            sql.Append("INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount) VALUES ");
-            for (var i = 0; i < entries.Count; i++)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@et{i}, @el{i}, @ea{i})");
-                parameters.Add($"et{i}", entries[i].TransactionId);
-                parameters.Add($"el{i}", entries[i].Entry.LedgerAccountId);
-                parameters.Add($"ea{i}", entries[i].Entry.Amount.Kopecks);
-            }
-
-            sql.Append(';');
+            sql.Append("INSERT INTO ledger_entries (transaction_id, ledger_account_id, amount) SELECT t, l, a FROM ")
+                .Append(SqlRows.Table(connection, parameters, "e",
+                    ("t", entries.Select(e => e.TransactionId).ToArray()),
+                    ("l", entries.Select(e => e.Entry.LedgerAccountId).ToArray()),
+                    ("a", entries.Select(e => e.Entry.Amount.Kopecks).ToArray())))
+                .Append(';');
         }
 
         var n = 0;
@@ -273,16 +210,10 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
         if (subscriberMoves.Count > 0)
         {
             // One statement for all (a ledger account appears once: the moves are summed per account).
-            sql.Append("UPDATE ledger_accounts SET balance = balance + v.column2, updated_at = @now FROM (VALUES ");
-            foreach (var (account, amount) in subscriberMoves)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $"{(n == 0 ? "" : ", ")}(@ma{n}, @mv{n})");
-                parameters.Add($"ma{n}", account);
-                parameters.Add($"mv{n}", amount);
-                n++;
-            }
-
-            sql.Append(") AS v WHERE ledger_accounts.id = v.column1;");
+            sql.Append("UPDATE ledger_accounts SET balance = balance + m.amount, updated_at = @now FROM ")
+                .Append(SqlRows.Table(connection, parameters, "m",
+                    ("id", subscriberMoves.Select(m => m.Key).ToArray()), ("amount", subscriberMoves.Select(m => m.Value).ToArray())))
+                .Append(" WHERE ledger_accounts.id = m.id;");
         }
 
         foreach (var (id, outstanding) in promisedLeft)
@@ -334,17 +265,15 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
         }
 
         var stamped = credits.Where(p => transactionIds.ContainsKey(p.Local.Id)).ToList();
-        sql.Append(stamped.Count == 0 ? "" : "UPDATE payments SET status = 2, ledger_transaction_id = v.column2, succeeded_at = @credited, updated_at = @credited, notified_at = v.column3 FROM (VALUES ");
-        for (var i = 0; i < stamped.Count; i++)
+        if (stamped.Count > 0)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@tp{i}, @tt{i}, @tn{i})");
-            parameters.Add($"tp{i}", stamped[i].Local.Id);
-            parameters.Add($"tt{i}", transactionIds[stamped[i].Local.Id]);
-            // Typed, so that PostgreSQL reads a column of only NULLs (no notification) as instants.
-            parameters.Add($"tn{i}", stamped[i].NotifiedAt, DbType.DateTimeOffset);
+            sql.Append("UPDATE payments SET status = 2, ledger_transaction_id = s.tx, succeeded_at = @credited, updated_at = @credited, notified_at = s.notified FROM ")
+                .Append(SqlRows.Table(connection, parameters, "s",
+                    ("id", stamped.Select(p => p.Local.Id).ToArray()),
+                    ("tx", stamped.Select(p => transactionIds[p.Local.Id]).ToArray()),
+                    ("notified", stamped.Select(p => p.NotifiedAt).ToArray())))
+                .Append(" WHERE payments.id = s.id;");
         }
-
-        sql.Append(stamped.Count == 0 ? "" : ") AS v WHERE payments.id = v.column1;");
 
         await connection.ExecuteAsync(sql.ToString(), parameters, tx);
         await write.CommitAsync(CancellationToken.None);
@@ -376,12 +305,12 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
         {
             if (!records.TryGetValue(confirmation.GatewayPaymentId, out var local))
             {
-                logger.LogWarning("Gateway payment {GatewayPaymentId} is not one of ours", confirmation.GatewayPaymentId);
+                _logger.LogWarning("Gateway payment {GatewayPaymentId} is not one of ours", confirmation.GatewayPaymentId);
                 outcome[confirmation.GatewayPaymentId] = PaymentStatus.Canceled;
             }
             else if (confirmation.Amount != local.Amount)
             {
-                logger.LogError("Payment {PublicId}: the gateway says {Paid} but {Expected} was asked; not credited", local.PublicId, new Money(confirmation.Amount), new Money(local.Amount));
+                _logger.LogError("Payment {PublicId}: the gateway says {Paid} but {Expected} was asked; not credited", local.PublicId, new Money(confirmation.Amount), new Money(local.Amount));
                 outcome[confirmation.GatewayPaymentId] = (PaymentStatus)local.Status;
             }
             else
@@ -412,20 +341,19 @@ public sealed class PaymentCreditWriter(Database database, IOptions<GatewayOptio
             return [];
         }
 
-        var sql = new StringBuilder("INSERT INTO ledger_transactions (idempotency_key, kind, account_id, occurred_at, description) VALUES ");
         var parameters = new DynamicParameters();
-        for (var i = 0; i < transactions.Count; i++)
-        {
-            var t = transactions[i];
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@k{i}, @kind{i}, @acc{i}, @at{i}, @d{i})");
-            parameters.Add($"k{i}", t.IdempotencyKey);
-            parameters.Add($"kind{i}", (int)t.Kind);
-            parameters.Add($"acc{i}", t.AccountId);
-            parameters.Add($"at{i}", t.OccurredAt);
-            parameters.Add($"d{i}", t.Description);
-        }
-
-        sql.Append(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key");
-        return (await connection.QueryAsync<(long Id, string Key)>(sql.ToString(), parameters, tx)).ToDictionary(r => r.Key, r => r.Id);
+        // WHERE TRUE: without it SQLite would read ON CONFLICT as the join's ON.
+        var sql = $"""
+            INSERT INTO ledger_transactions (idempotency_key, kind, account_id, occurred_at, description)
+            SELECT k, kind, account, at, d FROM {SqlRows.Table(connection, parameters, "t",
+                ("k", transactions.Select(t => t.IdempotencyKey).ToArray()),
+                ("kind", transactions.Select(t => (int)t.Kind).ToArray()),
+                ("account", transactions.Select(t => t.AccountId).ToArray()),
+                ("at", transactions.Select(t => t.OccurredAt).ToArray()),
+                ("d", transactions.Select(t => t.Description).ToArray()))}
+            WHERE TRUE
+            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key
+            """;
+        return (await connection.QueryAsync<(long Id, string Key)>(sql, parameters, tx)).ToDictionary(r => r.Key, r => r.Id);
     }
 }
