@@ -128,7 +128,19 @@ public sealed class Database : IDisposable
     /// SQLite also syncs the WAL at commit (synchronous = FULL), so a commit survives a power cut,
     /// for writes that are acknowledged to a peer which will not resend them.
     /// </summary>
-    public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, bool durable, CancellationToken cancellationToken = default)
+    public static Task<DbTransaction> BeginWriteAsync(DbConnection connection, bool durable, CancellationToken cancellationToken = default) =>
+        BeginAsync(connection, durable, foreignKeys: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="BeginWriteAsync(DbConnection, CancellationToken)"/>, for set-based statements
+    /// that take every id they write from the rows it refers to, read in the same transaction (the
+    /// billing day): SQLite then skips its foreign key checks, a lookup per reference per row
+    /// written, which could not fail. PostgreSQL checks them as always.
+    /// </summary>
+    public static Task<DbTransaction> BeginBulkWriteAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
+        BeginAsync(connection, durable: false, foreignKeys: false, cancellationToken);
+
+    private static async Task<DbTransaction> BeginAsync(DbConnection connection, bool durable, bool foreignKeys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         if (connection is not SqliteConnection sqlite)
@@ -138,9 +150,8 @@ public sealed class Database : IDisposable
 
         using (var pragma = sqlite.CreateCommand())
         {
-            pragma.CommandText = durable
-                ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;"
-                : "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
+            // Both settings are taken only outside a transaction; every write sets both.
+            pragma.CommandText = $"PRAGMA foreign_keys = {(foreignKeys ? "ON" : "OFF")}; PRAGMA synchronous = {(durable ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = 30000;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -38,6 +38,34 @@ public abstract class BillingRepeatTests(PostgresFixture? postgres)
     }
 
     [Fact]
+    public async Task Every_row_a_billing_day_writes_refers_to_a_row_that_exists()
+    {
+        // On SQLite the day's batches skip the per-row foreign key checks; what they write must pass them all the same.
+        await using var bed = await BillingBed.CreateAsync(postgres);
+        var accounts = await AccountsAsync(bed, 6);
+        var frozen = accounts[0];
+        await bed.FreezeAsync(frozen.Id, Day.AddDays(-1), Day.AddDays(5), Day.AddDays(-1), 500);
+        await bed.ExecuteAsync("UPDATE accounts SET status = 3 WHERE id = @Id", new { frozen.Id });
+
+        await bed.BillRangeAsync(Day.AddDays(-1), Day);
+
+        (await bed.ChargesAsync()).Count.ShouldBe(22);
+        (await bed.ScalarAsync(
+            """
+            SELECT COUNT(*) FROM ledger_entries e
+            LEFT JOIN ledger_transactions t ON t.id = e.transaction_id LEFT JOIN ledger_accounts l ON l.id = e.ledger_account_id
+            WHERE t.id IS NULL OR l.id IS NULL
+            """)).ShouldBe(0);
+        (await bed.ScalarAsync(
+            "SELECT COUNT(*) FROM ledger_transactions t LEFT JOIN accounts a ON a.id = t.account_id WHERE t.account_id IS NOT NULL AND a.id IS NULL"))
+            .ShouldBe(0);
+        if (postgres is null)
+        {
+            (await bed.ScalarAsync("SELECT COUNT(*) FROM pragma_foreign_key_check")).ShouldBe(0);
+        }
+    }
+
+    [Fact]
     public async Task Crashed_day_is_completed_by_the_next_run_without_double_charges()
     {
         await using var bed = await BillingBed.CreateAsync(postgres);
