@@ -93,7 +93,9 @@ public sealed class PaymentCreditWriter
         // for and its row read as it left it; the accounts' status and balance, their rows locked in
         // id order so nothing moves the balance before this transaction ends; and their open promised
         // payments.
-        var lockClause = connection is Npgsql.NpgsqlConnection ? " FOR UPDATE" : "";
+        // NO KEY: no key of these rows changes, so a concurrent insert that refers to one (a new
+        // payment of the same account, whose foreign key check takes KEY SHARE) does not wait for the group.
+        var lockClause = connection is Npgsql.NpgsqlConnection ? " FOR NO KEY UPDATE" : "";
         var genericPlans = SqlRows.GenericPlans(connection);
         var ours = $"SELECT account_id FROM payments WHERE gateway = @gateway AND {SqlList.In(connection, "gateway_payment_id", "gatewayIds")}";
         List<PaymentRecord> records;
@@ -102,7 +104,7 @@ public sealed class PaymentCreditWriter
         using (var grid = await connection.QueryMultipleAsync(
             $"""
             {genericPlans}SELECT {OnlinePayments.Columns} FROM payments p JOIN accounts a ON a.id = p.account_id
-            WHERE p.gateway = @gateway AND {SqlList.In(connection, "p.gateway_payment_id", "gatewayIds")} ORDER BY p.id{(lockClause.Length == 0 ? "" : " FOR UPDATE OF p")};
+            WHERE p.gateway = @gateway AND {SqlList.In(connection, "p.gateway_payment_id", "gatewayIds")} ORDER BY p.id{(lockClause.Length == 0 ? "" : lockClause + " OF p")};
             SELECT a.id, a.status, la.balance, a.threshold FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id
             WHERE a.id IN ({ours}) ORDER BY a.id{lockClause};
             SELECT id, account_id, outstanding FROM promised_payments WHERE account_id IN ({ours}) AND status = 1 ORDER BY id
