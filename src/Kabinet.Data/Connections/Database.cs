@@ -90,7 +90,8 @@ public sealed class Database : IDisposable
             : await WriteSession.OpenSqliteAsync(_sqliteWriter!, cancellationToken);
 
     /// <summary>
-    /// Runs single-statement writes (each its own transaction) on a connection of their own: on
+    /// Runs writes that need no transaction of their own (a single statement, or a command whose
+    /// statements PostgreSQL runs as one implicit transaction) on a connection of their own: on
     /// PostgreSQL a pooled one, on SQLite this process's writer connection in its turn (see
     /// <see cref="WriteSession"/>). Pass no transaction to the statements.
     /// </summary>
@@ -135,7 +136,8 @@ public sealed class Database : IDisposable
     /// As <see cref="BeginWriteAsync(DbConnection, CancellationToken)"/>, for set-based statements
     /// that take every id they write from the rows it refers to, read in the same transaction (the
     /// billing day): SQLite then skips its foreign key checks, a lookup per reference per row
-    /// written, which could not fail. PostgreSQL checks them as always.
+    /// written, which could not fail. PostgreSQL checks them as always. The setting stays on the
+    /// SQLite connection: the caller turns the checks back on before it returns the connection.
     /// </summary>
     public static Task<DbTransaction> BeginBulkWriteAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
         BeginAsync(connection, durable: false, foreignKeys: false, cancellationToken);

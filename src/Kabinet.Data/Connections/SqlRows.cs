@@ -22,8 +22,21 @@ public static class SqlRows
     /// payment credit's reads took three times their execution); the generic plan is made once per
     /// connection, and for these statements it is the same plan. Empty on SQLite.
     /// </summary>
+    /// <remarks>
+    /// The setting is local to the transaction: in a command of several statements without an explicit
+    /// transaction it reaches the statements after it because Npgsql sends the command's statements
+    /// with one Sync, which makes them one implicit transaction.
+    /// </remarks>
     public static string GenericPlans(DbConnection connection) =>
         connection is NpgsqlConnection ? "SELECT set_config('plan_cache_mode', 'force_generic_plan', true);\n" : "";
+
+    // Arrays go to Npgsql as they are, past the UTC type handler single values get; timestamptz takes only UTC.
+    private static Array Utc(Array values) => values switch
+    {
+        DateTimeOffset[] instants => instants.Select(i => i.ToUniversalTime()).ToArray(),
+        DateTimeOffset?[] instants => instants.Select(i => i?.ToUniversalTime()).ToArray(),
+        _ => values,
+    };
 
     /// <summary>
     /// The table expression <c>alias (column, ...)</c> for the rows given column by column (arrays
@@ -46,7 +59,7 @@ public static class SqlRows
         {
             foreach (var (column, values) in columns)
             {
-                parameters.Add($"{alias}_{column}", values);
+                parameters.Add($"{alias}_{column}", Utc(values));
             }
 
             return $"unnest({string.Join(", ", columns.Select(c => $"@{alias}_{c.Column}"))}) AS {alias} ({names})";
@@ -61,7 +74,7 @@ public static class SqlRows
             sql.Append(row == 0 ? "(" : ", (");
             for (var i = 0; i < columns.Length; i++)
             {
-                var name = string.Create(CultureInfo.InvariantCulture, $"{alias}_{columns[i].Column}{row}");
+                var name = string.Create(CultureInfo.InvariantCulture, $"{alias}_{columns[i].Column}_{row}");
                 sql.Append(i == 0 ? "@" : ", @").Append(name);
                 parameters.Add(name, columns[i].Values.GetValue(row));
             }

@@ -124,7 +124,9 @@ public sealed class OnlinePayments(
     // Started payments are recorded in groups, and so are the gateway's ids for them: one statement
     // for all the payments started meanwhile instead of one each. A start goes on once its own row
     // is written, so the gateway is asked only for a recorded payment, and a notification or the
-    // reconciliation job always finds its gateway id.
+    // reconciliation job always finds its gateway id. A caller that gives up (the client went away)
+    // leaves its queued row to be written: a pending payment the gateway never saw, as when the
+    // process stops between the insert and the gateway's answer.
     private readonly GroupCommit<NewPayment, bool> _inserts = new(
         database.Kind == DatabaseKind.Postgres ? 2 : 1, 128, group => InsertAsync(database, group),
         p => $"Payment {p.PublicId}", logger);
@@ -189,8 +191,13 @@ public sealed class OnlinePayments(
         if (!inserted)
         {
             // The same request again (autopay's key per rule and period): answer with the first one.
+            // Unless the first one is this very payment: its group committed but reported a failure
+            // (a connection lost after the commit), and the retry found its own row; it goes on to the gateway.
             var first = await FindByKeyAsync(key, ct);
-            return new StartedPayment(first!.PublicId, first.ConfirmationUrl, (PaymentStatus)first.Status);
+            if (first!.PublicId != publicId)
+            {
+                return new StartedPayment(first.PublicId, first.ConfirmationUrl, (PaymentStatus)first.Status);
+            }
         }
 
         YkPayment created;
@@ -327,7 +334,7 @@ public sealed class OnlinePayments(
                 ("at", group.Select(p => p.At).ToArray()));
             var genericPlans = SqlRows.GenericPlans(connection);
             // WHERE TRUE: without it SQLite would read ON CONFLICT as the join's ON.
-            using var grid = await connection.QueryMultipleAsync(
+            await using var grid = await connection.QueryMultipleAsync(
                 $"""
                 {genericPlans}INSERT INTO payments (public_id, account_id, amount, method, source, gateway, idempotence_key, status, receipt_contact,
                                       save_method, consent_text, consent_at, autopay_rule_id, created_at, updated_at)
