@@ -105,13 +105,14 @@ public sealed class NetworkAdmin(Database database, NetworkSecrets secrets, NasD
             // PostgreSQL takes the batch as two arrays in one statement; SQLite runs one prepared
             // statement per row in the transaction (no round trips to save, and a VALUES list of
             // thousands of parameters costs more to bind than the rows to write).
+            var parameters = new DynamicParameters();
             count += database.Kind == DatabaseKind.Postgres
                 ? await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE access_points SET password_protected = v.secret FROM unnest(@ids, @encrypted) AS v (id, secret)
+                    $"""
+                    UPDATE access_points SET password_protected = v.secret FROM {SqlRows.Table(connection, parameters, "v", ("id", ids.ToArray()), ("secret", encrypted))}
                     WHERE access_points.id = v.id AND access_points.password_protected IS NULL
                     """,
-                    new { ids = ids.ToArray(), encrypted }, tx, cancellationToken: ct, commandTimeout: 600))
+                    parameters, tx, cancellationToken: ct, commandTimeout: 600))
                 : await connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE access_points SET password_protected = @secret WHERE id = @id AND password_protected IS NULL",
                     ids.Select((id, i) => new { id, secret = encrypted[i] }), tx, cancellationToken: ct));
