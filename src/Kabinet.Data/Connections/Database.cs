@@ -18,11 +18,21 @@ public sealed class Database : IDisposable
     // A queue, not a bag: ConcurrentBag.Count takes every per-thread lock, and each returned session asks it.
     private readonly ConcurrentQueue<ReadSession> _idleReadSessions = [];
     private readonly SqliteWriter? _sqliteWriter;
+    private readonly bool _memoryMappedReads;
 
-    public Database(DatabaseKind kind, string connectionString)
+    /// <param name="kind">The engine.</param>
+    /// <param name="connectionString">Where the database is.</param>
+    /// <param name="memoryMappedReads">
+    /// SQLite read sessions read pages through a memory map (see <see cref="ReadSession"/>). Right for
+    /// a database read far more than written; for one written between most reads, pass false: SQLite
+    /// unmaps the whole file at the start of every read after another connection's write (and a
+    /// multi-threaded process pays for each unmap on every core), then maps it again.
+    /// </param>
+    public Database(DatabaseKind kind, string connectionString, bool memoryMappedReads = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         Kind = kind;
+        _memoryMappedReads = memoryMappedReads;
         TypeHandlers.Register();
         if (kind == DatabaseKind.Postgres)
         {
@@ -81,7 +91,7 @@ public sealed class Database : IDisposable
     public async Task<ReadSession> OpenReadSessionAsync(CancellationToken cancellationToken = default) =>
         _postgres is not null
             ? ReadSession.ForPostgres(await _postgres.OpenConnectionAsync(cancellationToken))
-            : await ReadSession.OpenSqliteAsync(ConnectionString, _idleReadSessions, cancellationToken);
+            : await ReadSession.OpenSqliteAsync(ConnectionString, _memoryMappedReads, _idleReadSessions, cancellationToken);
 
     /// <summary>A write transaction on a connection of its own; on SQLite, writers of this process take turns (see <see cref="WriteSession"/>).</summary>
     public async Task<WriteSession> OpenWriteSessionAsync(CancellationToken cancellationToken = default) =>

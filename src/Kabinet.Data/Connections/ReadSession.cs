@@ -25,7 +25,7 @@ public sealed class ReadSession : IAsyncDisposable
     /// <summary>The open connection.</summary>
     public DbConnection Connection { get; }
 
-    internal static async Task<ReadSession> OpenSqliteAsync(string connectionString, ConcurrentQueue<ReadSession> idle, CancellationToken ct)
+    internal static async Task<ReadSession> OpenSqliteAsync(string connectionString, bool memoryMapped, ConcurrentQueue<ReadSession> idle, CancellationToken ct)
     {
         if (idle.TryDequeue(out var session))
         {
@@ -37,8 +37,9 @@ public sealed class ReadSession : IAsyncDisposable
         // Pages come through a memory map instead of a read() into this connection's own 2 MB cache:
         // no system call and no copy per page, and all sessions share the OS page cache. On a
         // 1,000,000-subscriber database this takes the dashboard's reads from 71 to 51 µs.
-        using (var pragma = connection.CreateCommand())
+        if (memoryMapped)
         {
+            using var pragma = connection.CreateCommand();
             pragma.CommandText = "PRAGMA mmap_size = 4294967296";
             await pragma.ExecuteNonQueryAsync(ct);
         }

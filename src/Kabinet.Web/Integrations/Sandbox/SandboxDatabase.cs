@@ -56,7 +56,8 @@ public sealed class SandboxDatabase : IDisposable
         ArgumentNullException.ThrowIfNull(kabinet);
         ArgumentNullException.ThrowIfNull(options);
         Path = string.IsNullOrWhiteSpace(options.Value.DatabasePath) ? DefaultPath(kabinet) : options.Value.DatabasePath;
-        _database = new Database(DatabaseKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = Path }.ToString());
+        // Written at every payment's start and end, read between: no memory map (see Database).
+        _database = new Database(DatabaseKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = Path }.ToString(), memoryMappedReads: false);
         _schema = new Lazy<Task>(CreateSchemaAsync);
     }
 
