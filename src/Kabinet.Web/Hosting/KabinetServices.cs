@@ -86,6 +86,7 @@ public static class KabinetServices
                 o.RefreshTokenExpiration = TimeSpan.FromDays(14);
             });
         CachedTicketFormat.AddTo(services, SubscriberClaims.CookieScheme);
+        CachedTicketFormat.AddToBearer(services, SubscriberClaims.BearerScheme);
         services.AddAuthorizationBuilder()
             .AddPolicy(SubscriberClaims.CabinetPolicy, p => p.AddAuthenticationSchemes(SubscriberClaims.CookieScheme).RequireRole("subscriber"))
             .AddPolicy(SubscriberClaims.ApiPolicy, p => p.AddAuthenticationSchemes(SubscriberClaims.BearerScheme).RequireRole("subscriber"));

@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace Kabinet.Web.Features.Auth;
 
 /// <summary>
-/// Remembers what a login cookie decrypts to, so the cabinet does not run data protection (key
-/// derivation, AES and HMAC) on every page view of the same session. The key is the exact cookie
-/// text, which only the server can produce; the cookie handler still checks the ticket's expiry on
-/// every request, and each request gets its own copy of the ticket.
+/// Remembers what a login cookie or an API bearer token decrypts to, so the cabinet and the API do
+/// not run data protection (key derivation, AES and HMAC) on every request of the same session. The
+/// key is the exact cookie or token text, which only the server can produce; the handler still
+/// checks the ticket's expiry on every request, and each request gets its own copy of the ticket.
 /// </summary>
 public sealed class CachedTicketFormat(ISecureDataFormat<AuthenticationTicket> inner) : ISecureDataFormat<AuthenticationTicket>
 {
@@ -18,6 +19,10 @@ public sealed class CachedTicketFormat(ISecureDataFormat<AuthenticationTicket> i
     /// <summary>Wraps the cookie scheme's ticket format once the framework has set it up.</summary>
     public static void AddTo(IServiceCollection services, string scheme) =>
         services.PostConfigure<CookieAuthenticationOptions>(scheme, o => o.TicketDataFormat = new CachedTicketFormat(o.TicketDataFormat));
+
+    /// <summary>Wraps the bearer token scheme's access token format (refresh tokens are rare and stay as they are).</summary>
+    public static void AddToBearer(IServiceCollection services, string scheme) =>
+        services.PostConfigure<BearerTokenOptions>(scheme, o => o.BearerTokenProtector = new CachedTicketFormat(o.BearerTokenProtector));
 
     /// <inheritdoc />
     public string Protect(AuthenticationTicket data) => inner.Protect(data);

@@ -182,6 +182,31 @@ public abstract class TokenApiTests(KabinetFactory factory)
     }
 
     [Fact]
+    public async Task A_remembered_bearer_token_is_refused_once_it_expires()
+    {
+        // Decrypted tokens are remembered by their text (CachedTicketFormat); expiry must still be checked each time.
+        var start = factory.Clock.GetUtcNow();
+        var token = await TokenExpiringAtAsync(start.AddMinutes(5));
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using (var accepted = await client.GetAsync("/api/v1/me"))
+        {
+            accepted.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        try
+        {
+            factory.Clock.Advance(TimeSpan.FromMinutes(6));
+            using var refused = await client.GetAsync("/api/v1/me");
+            await refused.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        }
+        finally
+        {
+            factory.Clock.Set(start);
+        }
+    }
+
+    [Fact]
     public async Task A_cabinet_cookie_does_not_open_the_api()
     {
         using var browser = await factory.LoggedInBrowserAsync(Cabinet.DemoContract, Cabinet.DemoPassword);
