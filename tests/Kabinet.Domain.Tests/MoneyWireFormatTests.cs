@@ -130,3 +130,45 @@ public sealed class MoneyWireFormatTests
         Should.Throw<ArgumentNullException>(() => MoneyFormat.Display(Money.Zero, null!));
     }
 }
+
+public sealed class MoneyTypedInputTests
+{
+    [Theory]
+    [InlineData("500", 50_000)]
+    [InlineData(" 500 ", 50_000)]
+    [InlineData("500.5", 50_050)]
+    [InlineData("500,5", 50_050)]
+    [InlineData("500,50", 50_050)]
+    [InlineData("500.", 50_000)]
+    [InlineData("0.05", 5)]
+    [InlineData("1 500", 150_000)]
+    [InlineData("1\u00A0500,00", 150_000)]
+    [InlineData("1\u202F500.25", 150_025)]
+    [InlineData("-5", -500)]
+    public void A_typed_amount_is_read_as_a_person_means_it(string typed, long kopecks)
+    {
+        Money.TryParseTyped(typed, out var money).ShouldBeTrue();
+        money.ShouldBe(new Money(kopecks));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("1.005")]
+    [InlineData("1,005")]
+    [InlineData("1.500,00")]
+    [InlineData("1,500.00")]
+    [InlineData("abc")]
+    [InlineData("5e2")]
+    [InlineData("+500")]
+    [InlineData(".50")]
+    [InlineData("-0")]
+    [InlineData("500 ₽")]
+    [InlineData("99999999999999999999")]
+    public void Anything_else_is_refused(string? typed)
+    {
+        Money.TryParseTyped(typed, out var money).ShouldBeFalse();
+        money.ShouldBe(Money.Zero);
+    }
+}

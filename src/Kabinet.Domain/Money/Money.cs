@@ -120,6 +120,35 @@ public readonly record struct Money(long Kopecks) : IComparable<Money>
     }
 
     /// <summary>
+    /// Reads an amount as a person types it into a form: roubles with none, one or two decimals after
+    /// a dot or a comma ("500", "500,5", "99.90"), and spaces (also no-break and narrow no-break ones)
+    /// between digit groups ("1 500"). A third decimal, a second separator or anything else is refused,
+    /// as by <see cref="TryParse"/>, which reads the result.
+    /// </summary>
+    public static bool TryParseTyped(string? text, out Money money)
+    {
+        money = Zero;
+        if (text is null || text.Length > 40)
+        {
+            return false;
+        }
+
+        var canonical = new System.Text.StringBuilder(text.Length + 3);
+        foreach (var c in text.Trim())
+        {
+            if (c is not (' ' or '\u00A0' or '\u202F' or '\u2009'))
+            {
+                canonical.Append(c == ',' ? '.' : c);
+            }
+        }
+
+        var typed = canonical.ToString();
+        var dot = typed.IndexOf('.', StringComparison.Ordinal);
+        var decimals = dot < 0 ? -1 : typed.Length - dot - 1;
+        return TryParse(decimals switch { -1 => typed + ".00", 0 => typed + "00", 1 => typed + "0", _ => typed }, out money);
+    }
+
+    /// <summary>
     /// Reads the wire form: exactly two decimals ("123.40", never "123" or "123.4"), an optional
     /// leading minus, no spaces, no plus, no exponent, no thousands separator; "-0.00" is refused so
     /// that zero has one form.

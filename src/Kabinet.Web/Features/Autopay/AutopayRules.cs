@@ -321,7 +321,7 @@ public sealed class AutopayRules(Database database, OnlinePayments payments, Tim
         switch (kind)
         {
             case AutopayKind.BalanceBelow:
-                if (!Money.TryParse(input.Below?.Trim().Replace(',', '.'), out var threshold) || threshold.IsNegative || threshold.Kopecks > MaxBelow)
+                if (!Money.TryParseTyped(input.Below, out var threshold) || threshold.IsNegative || threshold.Kopecks > MaxBelow)
                 {
                     return new Error("autopay.below_invalid", "below");
                 }

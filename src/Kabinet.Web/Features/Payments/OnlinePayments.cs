@@ -148,7 +148,7 @@ public sealed class OnlinePayments(
     /// <summary>Checks an amount typed by the payer against the limits.</summary>
     public Result<Money> ParseAmount(string? text)
     {
-        if (!Money.TryParse(text?.Trim().Replace(',', '.'), out var amount) || !amount.IsPositive)
+        if (!Money.TryParseTyped(text, out var amount) || !amount.IsPositive)
         {
             return new Error("payment.amount_invalid", "amount");
         }

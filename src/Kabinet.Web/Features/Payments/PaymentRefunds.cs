@@ -45,7 +45,7 @@ public sealed class PaymentRefunds(
         Money? asked = null;
         if (amountText is not null)
         {
-            if (!Money.TryParse(amountText.Trim(), out var parsed) || !parsed.IsPositive)
+            if (!Money.TryParseTyped(amountText, out var parsed) || !parsed.IsPositive)
             {
                 return new Error("refund.amount_invalid", "amount");
             }

@@ -51,7 +51,7 @@ public sealed class PromisedPayments(Database database, OperatorClock clock, Bil
     /// <summary>Takes a promised payment of <paramref name="amountText"/> roubles ("500.00").</summary>
     public async Task<Result<OpenPromisedPayment>> TakeAsync(long contractId, long accountId, string? amountText, CancellationToken ct)
     {
-        if (!Money.TryParse(amountText, out var amount))
+        if (!Money.TryParseTyped(amountText, out var amount))
         {
             return new Error(PromisedPaymentErrors.AmountInvalid, "amount");
         }

@@ -214,6 +214,9 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
     [InlineData("abc", "payment.amount_invalid")]
     [InlineData("5.00", "payment.amount_out_of_range")]
     [InlineData("15000.01", "payment.amount_out_of_range")]
+    [InlineData("20000", "payment.amount_out_of_range")]
+    [InlineData("10,005", "payment.amount_invalid")]
+    [InlineData("1.500,00", "payment.amount_invalid")]
     public async Task Bad_amounts_are_refused_and_nothing_is_created(string amount, string code)
     {
         var (api, account) = await SubscriberAsync(27);
@@ -225,6 +228,19 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
         problem.Code().ShouldBe(code);
         problem.GetProperty("errors").GetProperty("amount").GetArrayLength().ShouldBe(1);
         (await PaymentCountAsync()).ShouldBe(count);
+    }
+
+    [Theory]
+    [InlineData("500", "500.00")]
+    [InlineData("1 500,5", "1500.50")]
+    public async Task An_amount_typed_as_people_type_it_is_taken_exactly(string typed, string amount)
+    {
+        var (api, account) = await SubscriberAsync(27);
+
+        var (id, _) = await PaymentFlow.StartAsync(api, account, typed);
+
+        var payment = await api.GetFromJsonAsync<JsonElement>($"/api/v1/payments/{id}");
+        payment.GetProperty("amount").GetString().ShouldBe(amount);
     }
 
     [Fact]

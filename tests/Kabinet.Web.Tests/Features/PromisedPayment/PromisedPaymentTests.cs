@@ -37,7 +37,7 @@ public abstract class PromisedPaymentTests(KabinetFactory factory)
     }
 
     [Theory]
-    [InlineData("5", "promised.amount_invalid")]
+    [InlineData("5,555", "promised.amount_invalid")]
     [InlineData("-10.00", "promised.amount_invalid")]
     [InlineData("0.00", "promised.amount_invalid")]
     [InlineData("10.005", "promised.amount_invalid")]
@@ -125,7 +125,7 @@ public abstract class PromisedPaymentTests(KabinetFactory factory)
         var form = await browser.PageAsync($"/promised-payment?account={account}");
         form.ShouldContain("Взять обещанный платёж");
 
-        using var posted = await browser.PostFormAsync("/promised-payment", Cabinet.TokenIn(form), ("account", account.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("amount", "1,5"));
+        using var posted = await browser.PostFormAsync("/promised-payment", Cabinet.TokenIn(form), ("account", account.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("amount", "1,555"));
         var refused = await posted.ReadHtmlAsync();
         refused.ShouldContain("aria-invalid=\"true\"");
         refused.ShouldContain("Введите сумму в рублях");

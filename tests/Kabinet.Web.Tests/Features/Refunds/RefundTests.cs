@@ -102,7 +102,7 @@ public abstract class RefundTests(KabinetFactory factory)
     [InlineData("0.00", "Причина", "refund.amount_invalid")]
     [InlineData("-10.00", "Причина", "refund.amount_invalid")]
     [InlineData("10.005", "Причина", "refund.amount_invalid")]
-    [InlineData("10", "Причина", "refund.amount_invalid")]
+    [InlineData("10.001", "Причина", "refund.amount_invalid")]
     [InlineData("abc", "Причина", "refund.amount_invalid")]
     [InlineData("10.00", "", "refund.reason_required")]
     [InlineData("10.00", null, "refund.reason_required")]
