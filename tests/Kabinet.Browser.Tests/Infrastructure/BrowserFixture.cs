@@ -11,6 +11,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Where the test machine keeps Chromium (installed by build/test.sh with apt-get).</summary>
     public const string DefaultChromium = "/usr/bin/chromium";
 
+    /// <summary>How long any one step (an action, a navigation, a page load) may take before the test fails.</summary>
+    public const int StepTimeoutMs = 60_000;
+
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -63,8 +66,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// A fresh context (no cookies) with the given locale (sent as Accept-Language) and viewport,
-    /// short timeouts so a broken page fails fast instead of hanging the run.
+    /// A fresh context (no cookies) with the given locale (sent as Accept-Language) and viewport.
+    /// The timeouts only decide when a broken page is given up on, not how fast a page must be: CI runs
+    /// the test assemblies side by side on two cores, where a cold app's first payment page once took
+    /// longer than 15 s while the same step takes 1 s alone.
     /// </summary>
     public async Task<IBrowserContext> NewContextAsync(Uri baseUrl, string locale = "ru-RU", int width = 1280, int height = 800)
     {
@@ -77,8 +82,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             ColorScheme = ColorScheme.Light,
             ReducedMotion = ReducedMotion.Reduce,
         });
-        context.SetDefaultTimeout(10_000);
-        context.SetDefaultNavigationTimeout(15_000);
+        context.SetDefaultTimeout(StepTimeoutMs);
+        context.SetDefaultNavigationTimeout(StepTimeoutMs);
         return context;
     }
 

@@ -26,7 +26,7 @@ public static class CabinetPages
         try
         {
             await target.ClickAsync();
-            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            await loaded.Task.WaitAsync(TimeSpan.FromMilliseconds(BrowserFixture.StepTimeoutMs));
         }
         finally
         {
