@@ -65,22 +65,18 @@ public static class PaymentEndpoints
     }
 
     private static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> GetAsync(
-        string id, HttpContext http, OnlinePayments payments, ApiProblems problems, Texts texts, CancellationToken ct)
+        string id, HttpContext http, OnlinePayments payments, PaymentLookup lookup, ApiProblems problems, Texts texts, CancellationToken ct)
     {
+        // Someone else's payment is not found, and is not checked with the gateway either.
         var payment = await payments.FindAsync(id, ct);
         if (payment is null || payment.ContractId != http.User.ContractId())
         {
             return problems.NotFound();
         }
 
-        if (payment.Status == (int)PaymentStatus.Pending && payment.GatewayPaymentId is { } gatewayId)
-        {
-            await payments.ConfirmAsync(gatewayId, ct);
-            payment = await payments.FindAsync(id, ct);
-        }
-
+        payment = await lookup.FindCheckedAsync(id, ct) ?? payment;
         return TypedResults.Ok(new PaymentResponse(
-            payment!.PublicId, payment.AccountId, new Money(payment.Amount), payment.Method == (int)PaymentMethod.Sbp ? "sbp" : "bank_card",
+            payment.PublicId, payment.AccountId, new Money(payment.Amount), payment.Method == (int)PaymentMethod.Sbp ? "sbp" : "bank_card",
             Status((PaymentStatus)payment.Status), payment.FailureCode,
             payment.FailureCode is null ? null : texts[PaymentTexts.ReasonKey(payment.FailureCode)],
             payment.CreatedAt, payment.SucceededAt, payment.LedgerTransactionId));

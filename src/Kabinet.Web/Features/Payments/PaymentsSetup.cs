@@ -22,6 +22,7 @@ public static class PaymentsSetup
         services.AddHttpClient(nameof(SandboxNotifier), client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSingleton<PaymentCreditWriter>();
         services.AddSingleton<OnlinePayments>();
+        services.AddSingleton<PaymentLookup>();
         services.AddSingleton<PaymentStarter>();
         services.AddHostedService<PaymentReconciliationJob>();
         services.Configure<Autopay.AutopayOptions>(configuration.GetSection("Kabinet:Autopay"));

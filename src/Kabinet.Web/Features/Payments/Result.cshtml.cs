@@ -14,7 +14,7 @@ namespace Kabinet.Web.Features.Payments;
 /// answer does not wait for a notification.
 /// </summary>
 [AllowAnonymous]
-public sealed class ResultModel(OnlinePayments payments, Database database) : PageModel
+public sealed class ResultModel(PaymentLookup payments, Database database) : PageModel
 {
     public PaymentRecord? Payment { get; private set; }
 
@@ -25,18 +25,7 @@ public sealed class ResultModel(OnlinePayments payments, Database database) : Pa
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
-        Payment = await payments.FindAsync(id, ct);
-        if (Payment is null)
-        {
-            return NotFound();
-        }
-
-        if (Payment.Status == (int)PaymentStatus.Pending && Payment.GatewayPaymentId is { } gatewayId)
-        {
-            await payments.ConfirmAsync(gatewayId, ct);
-            Payment = await payments.FindAsync(id, ct);
-        }
-
+        Payment = await payments.FindCheckedAsync(id, ct);
         if (Payment is null)
         {
             return NotFound();

@@ -140,18 +140,12 @@ public static class PublicPayEndpoints
     }
 
     private static async Task<Results<Ok<PublicPaymentState>, ProblemHttpResult>> GetAsync(
-        string id, OnlinePayments payments, ApiProblems problems, Texts texts, CancellationToken ct)
+        string id, PaymentLookup payments, ApiProblems problems, Texts texts, CancellationToken ct)
     {
-        var payment = id.Length <= 64 ? await payments.FindAsync(id, ct) : null;
+        var payment = id.Length <= 64 ? await payments.FindCheckedAsync(id, ct) : null;
         if (payment is null)
         {
             return problems.NotFound();
-        }
-
-        if (payment.Status == (int)PaymentStatus.Pending && payment.GatewayPaymentId is { } gatewayId)
-        {
-            await payments.ConfirmAsync(gatewayId, ct);
-            payment = await payments.FindAsync(id, ct) ?? payment;
         }
 
         return TypedResults.Ok(new PublicPaymentState(
