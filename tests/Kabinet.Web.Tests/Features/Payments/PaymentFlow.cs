@@ -9,6 +9,14 @@ namespace Kabinet.Web.Tests.Features.Payments;
 /// <summary>Drives a payment the way a payer does: API call, the sandbox's hosted page, back.</summary>
 internal static class PaymentFlow
 {
+    /// <summary>Gives a demo contract a known password; returns an API client logged in as it and its first account.</summary>
+    public static async Task<(HttpClient Api, long Account)> SubscriberAsync(KabinetFactory factory, string contract, string password)
+    {
+        await factory.SetPasswordAsync(contract, password);
+        var account = (await factory.AccountsOfAsync(contract))[0].Id;
+        return (await factory.ApiClientAsync(contract, password), account);
+    }
+
     /// <summary>Starts a top-up through the API; returns the payment id and the hosted page.</summary>
     public static async Task<(string Id, Uri ConfirmationUrl)> StartAsync(
         HttpClient api, long account, string amount = "500.00", string method = "bank_card", bool saveMethod = false)
