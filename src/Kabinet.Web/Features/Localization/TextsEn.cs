@@ -49,6 +49,7 @@ internal static class TextsEn
         ["dash.next_charge"] = "Next charge",
         ["dash.forecast_until"] = "The money lasts {days} more days, until {date} inclusive.",
         ["dash.forecast_none"] = "No charges are scheduled.",
+        ["dash.forecast_beyond"] = "The money lasts more than a year.",
         ["dash.forecast_now"] = "The balance does not cover the next charge.",
         ["dash.recommended"] = "Recommended payment to the end of next month: {amount}.",
         ["dash.promised"] = "Promised payment: {amount} to repay by {date}.",

@@ -49,6 +49,7 @@ internal static class TextsRu
         ["dash.next_charge"] = "Следующее списание",
         ["dash.forecast_until"] = "Денег хватит на {days} дн., до {date} включительно.",
         ["dash.forecast_none"] = "Списаний не запланировано.",
+        ["dash.forecast_beyond"] = "Денег хватит больше чем на год.",
         ["dash.forecast_now"] = "Баланса не хватает на следующее списание.",
         ["dash.recommended"] = "Рекомендуемый платёж до конца следующего месяца: {amount}.",
         ["dash.promised"] = "Обещанный платёж: осталось погасить {amount} до {date}.",
