@@ -29,8 +29,11 @@ public static class SystemLedgerAccounts
     /// <summary>Balances brought over from another billing system.</summary>
     public const long OpeningBalances = 4;
 
-    /// <summary>Card payments on their way from the gateway.</summary>
-    public const long GatewayTransit = 5;
+    /// <summary>
+    /// Card payments on their way from the sandbox acquirer (made by the first migration); every
+    /// other gateway gets a transit account of its own on first use (GatewayTransitAccounts).
+    /// </summary>
+    public const long SandboxGatewayTransit = 5;
 
     /// <summary>Ids at and above this belong to subscriber accounts.</summary>
     public const long FirstSubscriberLedgerAccount = 1000;

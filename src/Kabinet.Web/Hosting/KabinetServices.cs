@@ -32,6 +32,7 @@ public static class KabinetServices
 
         var connectionString = builder.Configuration.GetConnectionString("Kabinet") ?? "Data Source=kabinet.db";
         services.AddSingleton(_ => new Database(options.DatabaseKind, connectionString));
+        services.AddSingleton<Kabinet.Data.Ledger.GatewayTransitAccounts>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new OperatorClock(sp.GetRequiredService<TimeProvider>(), TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone)));
 

@@ -262,7 +262,7 @@ public sealed class DemoSeeder(
         {
             if (day == start || day.Day == 1 + plan.PayDay)
             {
-                var method = plan.PayDay % 3 == 0 ? (SystemLedgerAccounts.CashDesk, "Оплата в кассе") : (SystemLedgerAccounts.GatewayTransit, "Оплата банковской картой");
+                var method = plan.PayDay % 3 == 0 ? (SystemLedgerAccounts.CashDesk, "Оплата в кассе") : (SystemLedgerAccounts.SandboxGatewayTransit, "Оплата банковской картой");
                 balance += await PostAsync(connection, tx, LedgerTransaction.Transfer(
                     $"demo-payment:{accountId}:{day:yyyy-MM-dd}", TransactionKind.Payment, accountId, At(day, 10 + plan.PayHour),
                     method.Item2, method.Item1, ledgerId, payment).Value, ledgerId);

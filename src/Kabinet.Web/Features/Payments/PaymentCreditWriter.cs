@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Kabinet.Data.Connections;
+using Kabinet.Data.Ledger;
 using Kabinet.Domain.Billing;
 using Kabinet.Domain.Ledger;
 using Kabinet.Domain.Money;
@@ -45,13 +46,15 @@ public sealed class PaymentCreditWriter
 
     private readonly Database _database;
     private readonly IOptions<GatewayOptions> _gateway;
+    private readonly GatewayTransitAccounts _transit;
     private readonly TimeProvider _time;
     private readonly ILogger<PaymentCreditWriter> _logger;
     private readonly GroupCommit<ConfirmedPayment, PaymentStatus> _groups;
 
-    public PaymentCreditWriter(Database database, IOptions<GatewayOptions> gateway, TimeProvider time, ILogger<PaymentCreditWriter> logger)
+    public PaymentCreditWriter(
+        Database database, IOptions<GatewayOptions> gateway, GatewayTransitAccounts transit, TimeProvider time, ILogger<PaymentCreditWriter> logger)
     {
-        (_database, _gateway, _time, _logger) = (database, gateway, time, logger);
+        (_database, _gateway, _transit, _time, _logger) = (database, gateway, transit, time, logger);
         // SQLite has one writer at a time anyway. On PostgreSQL a second group may start while the
         // first is on its way to the commit; the transit row then serialises only their last round trips.
         _groups = new GroupCommit<ConfirmedPayment, PaymentStatus>(
@@ -83,6 +86,7 @@ public sealed class PaymentCreditWriter
             .GroupBy(p => p.GatewayPaymentId)
             .Select(g => g.First() with { NotifiedAt = g.Where(p => p.NotifiedAt is not null).Select(p => p.NotifiedAt).Min() })
             .ToList();
+        var transit = await _transit.IdOfAsync(_gateway.Value.Name, CancellationToken.None);
         await using var write = await _database.OpenWriteSessionAsync(CancellationToken.None);
         var (connection, tx) = (write.Connection, write.Transaction);
         var now = _time.GetUtcNow();
@@ -139,7 +143,7 @@ public sealed class PaymentCreditWriter
         var journal = credits.Select(p => LedgerTransaction.Transfer(
             $"payment:{p.Local.Gateway}:{p.GatewayPaymentId}", TransactionKind.Payment, p.Local.AccountId, now,
             p.Local.Method == (int)PaymentMethod.Sbp ? "Оплата СБП" : "Оплата банковской картой",
-            SystemLedgerAccounts.GatewayTransit, p.Local.LedgerAccountId, new Money(p.Local.Amount)).Value).ToList();
+            transit, p.Local.LedgerAccountId, new Money(p.Local.Amount)).Value).ToList();
         var posted = await InsertTransactionsAsync(connection, tx, journal);
         var transactionIds = new Dictionary<long, long>();
         var moves = new SortedDictionary<long, long>();

@@ -24,8 +24,8 @@ public sealed record RefundOutcome(string PaymentId, string RefundId, Money Amou
 /// re-evaluated (a refund can block it).
 /// </summary>
 public sealed class PaymentRefunds(
-    Database database, OnlinePayments payments, YooKassaClient gateway, IOptions<GatewayOptions> gatewayOptions, TimeProvider time,
-    ILogger<PaymentRefunds> logger)
+    Database database, OnlinePayments payments, YooKassaClient gateway, IOptions<GatewayOptions> gatewayOptions, GatewayTransitAccounts transitAccounts,
+    TimeProvider time, ILogger<PaymentRefunds> logger)
 {
     /// <summary>The longest reason kept.</summary>
     public const int MaxReasonLength = 500;
@@ -123,6 +123,7 @@ public sealed class PaymentRefunds(
         var now = time.GetUtcNow();
         var amount = refund.Amount.Value;
         var gatewayName = gatewayOptions.Value.Name;
+        var transit = await transitAccounts.IdOfAsync(gatewayName, ct);
         await using var connection = await database.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(connection, ct);
         var refundRowId = await connection.ExecuteScalarAsync<long?>(
@@ -144,7 +145,7 @@ public sealed class PaymentRefunds(
             "SELECT ledger_account_id FROM accounts WHERE id = @accountId", new { accountId = payment.AccountId }, tx);
         var reversal = LedgerTransaction.Transfer(
             $"refund:{gatewayName}:{refund.Id}", TransactionKind.Refund, payment.AccountId, now, "Возврат оплаты банковской картой",
-            ledgerAccount, SystemLedgerAccounts.GatewayTransit, amount);
+            ledgerAccount, transit, amount);
         if (!reversal.IsSuccess)
         {
             throw new InvalidOperationException($"Invalid refund: {reversal.Error!.Code}");
