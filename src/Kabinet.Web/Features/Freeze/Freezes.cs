@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Kabinet.Data.Connections;
 using Kabinet.Domain.Billing;
+using Kabinet.Domain.Catalog;
 using Kabinet.Domain.Common;
 using Kabinet.Domain.Money;
 using Kabinet.Domain.Subscribers;
@@ -12,7 +13,8 @@ using Kabinet.Web.Hosting;
 namespace Kabinet.Web.Features.Freeze;
 
 /// <summary>An account of the logged-in contract, as the freeze page lists it.</summary>
-public sealed record FreezeAccount(long Id, string Number, string Title, AccountStatus Status);
+/// <param name="TariffMode">How the account's tariff is charged: a monthly-in-advance month already paid is not refunded for frozen days.</param>
+public sealed record FreezeAccount(long Id, string Number, string Title, AccountStatus Status, ChargeMode TariffMode);
 
 /// <summary>An open freeze: booked (not started) or running.</summary>
 public sealed record FreezeView(long Id, DateOnly Start, DateOnly End, DateOnly PaidFrom, Money DailyFee, bool Started)
@@ -198,9 +200,12 @@ public sealed class Freezes(Database database, OperatorClock clock)
 
     private static async Task<List<FreezeAccount>> AccountsAsync(DbConnection connection, DbTransaction? tx, long contractId, CancellationToken ct) =>
         (await connection.QueryAsync<AccountRow>(new CommandDefinition(
-            "SELECT id AS Id, number AS Number, title AS Title, status AS Status FROM accounts WHERE contract_id = @contractId ORDER BY id",
+            """
+            SELECT a.id AS Id, a.number AS Number, a.title AS Title, a.status AS Status, COALESCE(t.charge_mode, 1) AS TariffMode
+            FROM accounts a LEFT JOIN tariffs t ON t.id = a.tariff_id WHERE a.contract_id = @contractId ORDER BY a.id
+            """,
             new { contractId }, tx, cancellationToken: ct)))
-        .Select(r => new FreezeAccount(r.Id, r.Number, r.Title, (AccountStatus)r.Status)).ToList();
+        .Select(r => new FreezeAccount(r.Id, r.Number, r.Title, (AccountStatus)r.Status, (ChargeMode)r.TariffMode)).ToList();
 
     private static async Task<FreezeRules> RulesAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct)
     {
@@ -255,6 +260,8 @@ public sealed class Freezes(Database database, OperatorClock clock)
         public string Title { get; set; } = "";
 
         public int Status { get; set; }
+
+        public int TariffMode { get; set; }
     }
 
     private sealed class RulesRow

@@ -70,6 +70,22 @@ public abstract class FreezeTests
     }
 
     [Fact]
+    public async Task The_quote_says_a_monthly_in_advance_month_already_paid_is_not_refunded_for_frozen_days()
+    {
+        var daily = await PrepareAsync(_factory, 10);
+        var monthly = await PrepareAsync(_factory, 11, "biz-100");
+        using var dailyBrowser = await daily.BrowserAsync(_factory);
+        using var monthlyBrowser = await monthly.BrowserAsync(_factory);
+        const string Note = "за дни блокировки в месяце, когда она начинается, плата не возвращается";
+
+        (await dailyBrowser.PageAsync($"/freeze?account={daily.AccountId}&start=2027-03-20&end=2027-03-30")).ShouldNotContain(Note);
+        var quoted = await monthlyBrowser.PageAsync($"/freeze?account={monthly.AccountId}&start=2027-03-20&end=2027-03-30");
+        quoted.ShouldContain(Note);
+        // A freeze from the 1st leaves that month's fee uncharged, so there is nothing to warn of.
+        (await monthlyBrowser.PageAsync($"/freeze?account={monthly.AccountId}&start=2027-04-01&end=2027-04-10")).ShouldNotContain(Note);
+    }
+
+    [Fact]
     public async Task Each_refusal_has_its_message_on_its_field()
     {
         var me = await PrepareAsync(_factory, 4);
