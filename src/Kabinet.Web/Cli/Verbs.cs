@@ -128,10 +128,22 @@ public static class Verbs
     private static async Task<int> BillAsync(IServiceProvider services, string? date)
     {
         await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
-        var day = services.GetRequiredService<OperatorClock>().Today;
+        var clock = services.GetRequiredService<OperatorClock>();
+        var today = clock.Today;
+        var day = today;
         if (date is not null && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
         {
             await Console.Error.WriteLineAsync("--date takes a day as YYYY-MM-DD.");
+            return 2;
+        }
+
+        // A day ahead would be charged before it is used, could block accounts for it and would be
+        // marked finished, so the nightly job would never bill it again: only today and before.
+        if (day > today)
+        {
+            await Console.Error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--date {day:yyyy-MM-dd} is after today ({today:yyyy-MM-dd} in {clock.Zone.Id}): days are billed when they come, not ahead. Nothing charged."));
             return 2;
         }
 
