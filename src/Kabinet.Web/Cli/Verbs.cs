@@ -159,6 +159,14 @@ public static class Verbs
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{d.Day:yyyy-MM-dd}: {d.Charges} charges in {d.Elapsed.TotalSeconds:F1} s"));
         }
 
+        if (report.StoppedOn is { } stopped)
+        {
+            await Console.Error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Stopped on {stopped:yyyy-MM-dd}: another instance took over the billing lease. The days above are done; {stopped:yyyy-MM-dd} onwards is left to that instance."));
+            return 4;
+        }
+
         Console.WriteLine(report.Days.Count == 0 ? $"Everything up to {day:yyyy-MM-dd} is billed already." : "Done.");
         return 0;
     }

@@ -154,6 +154,47 @@ public abstract class BillingRepeatTests(PostgresFixture? postgres)
     }
 
     [Fact]
+    public async Task A_run_that_loses_its_lease_stops_and_leaves_the_day_to_the_new_holder()
+    {
+        await using var bed = await BillingBed.CreateAsync(postgres);
+        await AccountsAsync(bed, 10);
+        var run = ActivatorUtilities.CreateInstance<BillingRun>(bed.Factory.Services);
+        run.BatchSize = 1;
+        var taken = 0;
+        // After the first committed batch another instance takes the lease over, as it would after
+        // this one stalled past the expiry.
+        run.AfterBatch = async () =>
+        {
+            if (Interlocked.Exchange(ref taken, 1) == 0)
+            {
+                await bed.ExecuteAsync(
+                    "UPDATE job_leases SET holder = 'other-instance', expires_at = @until WHERE name = 'billing'",
+                    new { until = bed.Factory.Clock.GetUtcNow().AddHours(1) });
+            }
+        };
+
+        var report = await run.RunUpToAsync(Day, CancellationToken.None);
+
+        report.LeaseLost.ShouldBeTrue();
+        report.StoppedOn.ShouldBe(Day);
+        report.Days.ShouldBeEmpty();
+        // Batches that renewed before the take-over may finish (at most one per worker); no batch starts after it.
+        var charged = (await bed.ChargesAsync()).Select(c => c.AccountId).Distinct().Count();
+        charged.ShouldBeInRange(1, BillingRun.MaxWorkers);
+        (await bed.ScalarAsync("SELECT COUNT(*) FROM billing_days WHERE finished_at IS NULL")).ShouldBe(1);
+        (await bed.ScalarAsync("SELECT COUNT(*) FROM job_leases WHERE holder = 'other-instance'")).ShouldBe(1);
+
+        // The other instance's lease runs out; the next run completes the day and charges the rest once.
+        await bed.ExecuteAsync("DELETE FROM job_leases");
+        var rest = await bed.BillAsync(Day);
+
+        rest.LeaseLost.ShouldBeFalse();
+        rest.Days.ShouldHaveSingleItem().Charges.ShouldBe(2 * (10 - charged));
+        (await bed.ChargesAsync()).Count.ShouldBe(20);
+        (await Verifier(bed).VerifyAsync(CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Two_billing_runs_in_one_process_charge_each_day_once()
     {
         await using var bed = await BillingBed.CreateAsync(postgres);
