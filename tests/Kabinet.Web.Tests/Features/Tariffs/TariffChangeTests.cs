@@ -186,6 +186,59 @@ public abstract class TariffChangeTests
     }
 
     [Fact]
+    public async Task A_change_due_today_cannot_be_cancelled_and_a_closed_account_cannot_change()
+    {
+        var me = await PrepareAsync(_factory, 11, "home-100");
+        var home100 = await IdOfAsync(_factory, "tariffs", "home-100");
+        var home300 = await IdOfAsync(_factory, "tariffs", "home-300");
+        using var api = await me.ApiAsync(_factory);
+        using var english = await me.ApiAsync(_factory, "en");
+        // A change booked yesterday "from tomorrow": its day is today, the billing run is applying it.
+        await ExecuteAsync(_factory,
+            "INSERT INTO tariff_changes (account_id, from_tariff_id, to_tariff_id, effective_on, mode, status, created_at) VALUES (@id, @home100, @home300, @Today, 1, 1, @now)",
+            new { id = me.AccountId, home100, home300, Today, now = Now.AddDays(-1) });
+
+        using (var cancel = await api.DeleteAsync($"/api/v1/accounts/{me.AccountId}/tariff-change"))
+        {
+            var problem = await cancel.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            problem.Code().ShouldBe("tariff.change_in_effect");
+            problem.Detail().ShouldBe("Смена тарифа уже вступает в силу, отменить её нельзя.");
+        }
+
+        using (var cancel = await english.DeleteAsync($"/api/v1/accounts/{me.AccountId}/tariff-change"))
+        {
+            (await cancel.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Detail().ShouldBe("The tariff change is taking effect now and can no longer be cancelled.");
+        }
+
+        (await ScalarAsync<long>(_factory, "SELECT status FROM tariff_changes WHERE account_id = @id", new { id = me.AccountId })).ShouldBe(1, "still pending");
+        await ExecuteAsync(_factory, "DELETE FROM tariff_changes WHERE account_id = @id", new { id = me.AccountId });
+
+        await ExecuteAsync(_factory, "UPDATE accounts SET status = 4 WHERE id = @id", new { id = me.AccountId });
+        try
+        {
+            using (var quote = await api.GetAsync($"/api/v1/accounts/{me.AccountId}/tariff-change/quote?tariff_id={home300}&mode=next_month"))
+            {
+                var problem = await quote.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+                problem.Code().ShouldBe("tariff.account_closed");
+                problem.Detail().ShouldBe("Лицевой счёт закрыт: тариф сменить нельзя.");
+            }
+
+            using (var post = await english.PostAsJsonAsync($"/api/v1/accounts/{me.AccountId}/tariff-change", new { tariff_id = home300, mode = "next_month" }))
+            {
+                var problem = await post.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+                problem.Code().ShouldBe("tariff.account_closed");
+                problem.Detail().ShouldBe("The account is closed: its tariff cannot be changed.");
+            }
+
+            (await ScalarAsync<long>(_factory, "SELECT COUNT(*) FROM tariff_changes WHERE account_id = @id", new { id = me.AccountId })).ShouldBe(0);
+        }
+        finally
+        {
+            await ExecuteAsync(_factory, "UPDATE accounts SET status = 1 WHERE id = @id", new { id = me.AccountId });
+        }
+    }
+
+    [Fact]
     public async Task One_pending_change_at_a_time_shown_and_cancelled()
     {
         var me = await PrepareAsync(_factory, 5, "home-100");
