@@ -6,26 +6,30 @@ namespace Kabinet.Domain.Billing;
 
 using Money = Kabinet.Domain.Money.Money;
 
-/// <summary>The operator's voluntary-freeze rules (M13); the defaults are the product's defaults.</summary>
+/// <summary>
+/// The operator's voluntary-freeze rules (M13). Their values have one home, the billing_rules row the
+/// product reads (its column defaults, migration 0002, are the product's defaults); this record only
+/// carries them, so it has no defaults of its own.
+/// </summary>
 public sealed record FreezeRules
 {
     /// <summary>The shortest freeze, in days.</summary>
-    public int MinDays { get; init; } = 7;
+    public required int MinDays { get; init; }
 
     /// <summary>The longest freeze, in days.</summary>
-    public int MaxDays { get; init; } = 90;
+    public required int MaxDays { get; init; }
 
     /// <summary>Frozen days allowed per calendar year.</summary>
-    public int DaysPerYear { get; init; } = 90;
+    public required int DaysPerYear { get; init; }
 
     /// <summary>Frozen days per calendar year that carry no fee.</summary>
-    public int FreeDaysPerYear { get; init; } = 30;
+    public required int FreeDaysPerYear { get; init; }
 
     /// <summary>The fee for each frozen day beyond the free allowance.</summary>
-    public Money DailyFee { get; init; } = Money.FromRoubles(10);
+    public required Money DailyFee { get; init; }
 
     /// <summary>How many days ahead a freeze may start.</summary>
-    public int MaxDaysAhead { get; init; } = 60;
+    public required int MaxDaysAhead { get; init; }
 }
 
 /// <summary>What the policy needs to know about the account, as of <see cref="Today"/>.</summary>

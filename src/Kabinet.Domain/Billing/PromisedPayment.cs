@@ -6,23 +6,27 @@ namespace Kabinet.Domain.Billing;
 
 using Money = Kabinet.Domain.Money.Money;
 
-/// <summary>The operator's promised-payment rules (M9); the defaults are the product's defaults.</summary>
+/// <summary>
+/// The operator's promised-payment rules (M9). Their values have one home, the billing_rules row the
+/// product reads (its column defaults, migration 0002, are the product's defaults: a debt of up to
+/// 500 RUB may still take one); this record only carries them, so it has no defaults of its own.
+/// </summary>
 public sealed record PromisedPaymentRules
 {
     /// <summary>The largest credit; null means one month of the account's tariff fee.</summary>
-    public Money? MaxAmount { get; init; }
+    public required Money? MaxAmount { get; init; }
 
     /// <summary>Days until the credit is due.</summary>
-    public int TermDays { get; init; } = 5;
+    public required int TermDays { get; init; }
 
     /// <summary>Days that must pass after one is taken before the next.</summary>
-    public int MinIntervalDays { get; init; } = 30;
+    public required int MinIntervalDays { get; init; }
 
     /// <summary>How deep in debt an account may be and still take one: the balance may not be below -MaxDebt.</summary>
-    public Money MaxDebt { get; init; } = Money.Zero;
+    public required Money MaxDebt { get; init; }
 
     /// <summary>How many days old the account must be.</summary>
-    public int MinAccountAgeDays { get; init; } = 30;
+    public required int MinAccountAgeDays { get; init; }
 }
 
 /// <summary>What the policy needs to know about the account, as of <see cref="Today"/>.</summary>

@@ -28,7 +28,10 @@ public enum TariffChangeModes
 /// <param name="EffectiveOn">Tomorrow or the 1st of next month.</param>
 /// <param name="CurrentFee">The current monthly fee (zero without a current tariff).</param>
 /// <param name="NewFee">The target's monthly fee.</param>
-/// <param name="CurrentDailyToday">Today's daily part of the current fee.</param>
+/// <param name="CurrentDailyToday">
+/// What the current tariff charges today: its daily part in daily mode; in monthly-in-advance mode
+/// the whole fee on a 1st and nothing on other days (the month was paid on its 1st).
+/// </param>
 /// <param name="NewDailyOnEffective">
 /// What the target charges on <paramref name="EffectiveOn"/>: its daily part in daily mode; in
 /// monthly-in-advance mode the whole fee on a 1st, otherwise the prorated rest of that month.
@@ -86,6 +89,11 @@ public static class TariffChangePolicy
             return new Error(TariffChangeErrors.ModeInvalid, "mode");
         }
 
+        if (chosen == TariffChangeModes.Tomorrow && PaidAhead(current, today))
+        {
+            return new Error(TariffChangeErrors.CurrentPaidMonthly, "mode");
+        }
+
         if ((allowedByTarget & chosen) != chosen)
         {
             return new Error(TariffChangeErrors.ModeNotAllowed, "mode");
@@ -104,11 +112,27 @@ public static class TariffChangePolicy
             effectiveOn,
             currentFee,
             newFee,
-            DailyCharge.ForDay(currentFee, today),
+            current is null ? Money.Zero : Charging.ChargeOn(current.ChargeMode, currentFee, DateOnly.MinValue, null, today),
             newOnEffective,
             DailyCharge.ForDays(currentFee, effectiveOn, monthEnd),
             DailyCharge.ForDays(newFee, effectiveOn, monthEnd));
     }
+
+    /// <summary>
+    /// The modes open to an account on <paramref name="current"/>: those the target allows, less
+    /// "from tomorrow" while the current tariff's month is paid in advance (see <see cref="PaidAhead"/>).
+    /// </summary>
+    public static TariffChangeModes AvailableModes(Tariff? current, TariffChangeModes allowedByTarget, DateOnly today) =>
+        PaidAhead(current, today) ? allowedByTarget & ~TariffChangeModes.Tomorrow : allowedByTarget;
+
+    /// <summary>
+    /// True when the current tariff is charged monthly in advance and tomorrow is inside the month it
+    /// paid for on the 1st. Nothing of that month is refunded, so a switch from tomorrow would charge
+    /// its remaining days twice (the old tariff's fee and the new tariff from tomorrow): such an
+    /// account switches from the 1st of next month. On the last day of a month both modes are the 1st.
+    /// </summary>
+    public static bool PaidAhead(Tariff? current, DateOnly today) =>
+        current is { ChargeMode: ChargeMode.MonthlyInAdvance } && today.AddDays(1).Day != 1;
 }
 
 /// <summary>The error codes of <see cref="TariffChangePolicy"/>.</summary>
@@ -125,6 +149,12 @@ public static class TariffChangeErrors
 
     /// <summary>The target does not allow the chosen mode (field "mode").</summary>
     public const string ModeNotAllowed = "tariff.mode_not_allowed";
+
+    /// <summary>
+    /// "From tomorrow" while the current tariff's month is paid in advance and would not be refunded
+    /// (field "mode"): only "from the 1st of next month" is possible.
+    /// </summary>
+    public const string CurrentPaidMonthly = "tariff.current_paid_monthly";
 
     /// <summary>The chosen mode is not exactly one of the modes (field "mode").</summary>
     public const string ModeInvalid = "tariff.mode_invalid";

@@ -128,10 +128,22 @@ public static class Verbs
     private static async Task<int> BillAsync(IServiceProvider services, string? date)
     {
         await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
-        var day = services.GetRequiredService<OperatorClock>().Today;
+        var clock = services.GetRequiredService<OperatorClock>();
+        var today = clock.Today;
+        var day = today;
         if (date is not null && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
         {
             await Console.Error.WriteLineAsync("--date takes a day as YYYY-MM-DD.");
+            return 2;
+        }
+
+        // A day ahead would be charged before it is used, could block accounts for it and would be
+        // marked finished, so the nightly job would never bill it again: only today and before.
+        if (day > today)
+        {
+            await Console.Error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--date {day:yyyy-MM-dd} is after today ({today:yyyy-MM-dd} in {clock.Zone.Id}): days are billed when they come, not ahead. Nothing charged."));
             return 2;
         }
 
@@ -145,6 +157,14 @@ public static class Verbs
         foreach (var d in report.Days)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{d.Day:yyyy-MM-dd}: {d.Charges} charges in {d.Elapsed.TotalSeconds:F1} s"));
+        }
+
+        if (report.StoppedOn is { } stopped)
+        {
+            await Console.Error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Stopped on {stopped:yyyy-MM-dd}: another instance took over the billing lease. The days above are done; {stopped:yyyy-MM-dd} onwards is left to that instance."));
+            return 4;
         }
 
         Console.WriteLine(report.Days.Count == 0 ? $"Everything up to {day:yyyy-MM-dd} is billed already." : "Done.");

@@ -5,6 +5,21 @@ using Money = Kabinet.Domain.Money.Money;
 /// <summary>Generators for billing property checks, on top of <see cref="Cases"/>.</summary>
 internal static class BillingCases
 {
+    /// <summary>
+    /// Freeze rules for the domain tests, the product's defaults at the time of writing; the ones in
+    /// force come from the billing_rules row (checked by BillingRulesDefaultsTests on both engines).
+    /// </summary>
+    public static readonly Kabinet.Domain.Billing.FreezeRules TestFreezeRules = new()
+    {
+        MinDays = 7, MaxDays = 90, DaysPerYear = 90, FreeDaysPerYear = 30, DailyFee = Money.FromRoubles(10), MaxDaysAhead = 60,
+    };
+
+    /// <summary>Promised-payment rules for the domain tests: no debt allowed, so the debt rule is at its edge.</summary>
+    public static readonly Kabinet.Domain.Billing.PromisedPaymentRules TestPromisedRules = new()
+    {
+        MaxAmount = null, TermDays = 5, MinIntervalDays = 30, MaxDebt = Money.Zero, MinAccountAgeDays = 30,
+    };
+
     /// <summary>Any non-negative fee, small and huge ones far more often than uniform draws would give.</summary>
     public static Money Fee(Random random) => new(random.Next(6) switch
     {

@@ -155,7 +155,7 @@ public sealed class ChargeScheduleTests
     public void Freeze_from_a_quote_keeps_its_paid_days()
     {
         var quote = FreezePolicy.Quote(
-            new FreezeRules(),
+            BillingCases.TestFreezeRules,
             new FreezeContext(Subscribers.AccountStatus.Active, D(2026, 4, 20), 25, false),
             D(2026, 4, 25), D(2026, 5, 4)).Value;
 

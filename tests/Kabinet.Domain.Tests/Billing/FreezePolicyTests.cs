@@ -9,18 +9,9 @@ using Money = Kabinet.Domain.Money.Money;
 
 public sealed class FreezePolicyTests
 {
-    private static readonly FreezeRules Rules = new();
+    private static readonly FreezeRules Rules = TestFreezeRules;
     private static readonly DateOnly Today = D(2026, 4, 10);
     private static readonly FreezeContext Good = new(AccountStatus.Active, Today, 0, false);
-
-    [Fact]
-    public void Defaults_are_the_product_defaults()
-    {
-        Rules.ShouldBe(new FreezeRules
-        {
-            MinDays = 7, MaxDays = 90, DaysPerYear = 90, FreeDaysPerYear = 30, DailyFee = Money.FromRoubles(10), MaxDaysAhead = 60,
-        });
-    }
 
     [Fact]
     public void Freeze_within_the_free_allowance_costs_nothing()

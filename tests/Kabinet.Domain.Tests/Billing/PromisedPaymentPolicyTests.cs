@@ -8,21 +8,11 @@ using Money = Kabinet.Domain.Money.Money;
 
 public sealed class PromisedPaymentPolicyTests
 {
-    private static readonly PromisedPaymentRules Rules = new();
+    private static readonly PromisedPaymentRules Rules = TestPromisedRules;
     private static readonly DateOnly Today = D(2026, 4, 10);
 
     private static readonly PromisedPaymentContext Good = new(
         AccountStatus.Active, new Money(-100), Money.FromRoubles(600), Today, D(2025, 1, 1), null, false);
-
-    [Fact]
-    public void Defaults_are_the_product_defaults()
-    {
-        Rules.MaxAmount.ShouldBeNull();
-        Rules.TermDays.ShouldBe(5);
-        Rules.MinIntervalDays.ShouldBe(30);
-        Rules.MaxDebt.ShouldBe(Money.Zero);
-        Rules.MinAccountAgeDays.ShouldBe(30);
-    }
 
     [Fact]
     public void Grant_is_due_after_the_term()

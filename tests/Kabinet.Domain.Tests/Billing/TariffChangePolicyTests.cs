@@ -106,6 +106,48 @@ public sealed class TariffChangePolicyTests
         ShouldFail(Quote(Current, Target, allowed, chosen), "tariff.mode_not_allowed", "mode");
     }
 
+    [Fact]
+    public void Leaving_a_monthly_in_advance_tariff_from_tomorrow_is_refused_mid_month()
+    {
+        // Its month was paid on the 1st and nothing is refunded: from tomorrow would pay the rest of April twice.
+        var monthly = Current with { ChargeMode = ChargeMode.MonthlyInAdvance };
+
+        ShouldFail(Quote(monthly, Target, Both, TariffChangeModes.Tomorrow), "tariff.current_paid_monthly", "mode");
+        ShouldFail(Quote(monthly, Target with { ChargeMode = ChargeMode.MonthlyInAdvance }, Both, TariffChangeModes.Tomorrow), "tariff.current_paid_monthly", "mode");
+        TariffChangePolicy.AvailableModes(monthly, Both, Today).ShouldBe(TariffChangeModes.NextMonth);
+        TariffChangePolicy.AvailableModes(Current, Both, Today).ShouldBe(Both);
+    }
+
+    [Fact]
+    public void Leaving_a_monthly_in_advance_tariff_from_next_month_quotes_nothing_charged_today_and_the_next_month_at_both_fees()
+    {
+        var monthly = Current with { ChargeMode = ChargeMode.MonthlyInAdvance };
+
+        var quote = Quote(monthly, Target, Both, TariffChangeModes.NextMonth).Value;
+
+        quote.EffectiveOn.ShouldBe(D(2026, 5, 1));
+        // Mid-month the paid-ahead tariff charges nothing today; the daily target starts on 1 May.
+        quote.CurrentDailyToday.ShouldBe(Money.Zero);
+        quote.NewDailyOnEffective.ShouldBe(new Money(194));
+        quote.RestOfMonthOld.ShouldBe(new Money(3000));
+        quote.RestOfMonthNew.ShouldBe(new Money(6000));
+        // On a 1st it charged the whole month that day.
+        TariffChangePolicy.Quote(monthly, Target, Both, Audience.Individual, TariffChangeModes.NextMonth, D(2026, 4, 1)).Value
+            .CurrentDailyToday.ShouldBe(new Money(3000));
+    }
+
+    [Fact]
+    public void Leaving_a_monthly_in_advance_tariff_from_tomorrow_is_allowed_on_the_last_day_of_its_month()
+    {
+        // Tomorrow is the 1st: the paid month is used up, nothing is charged twice.
+        var monthly = Current with { ChargeMode = ChargeMode.MonthlyInAdvance };
+
+        var quote = TariffChangePolicy.Quote(monthly, Target, Both, Audience.Individual, TariffChangeModes.Tomorrow, D(2026, 4, 30)).Value;
+
+        quote.EffectiveOn.ShouldBe(D(2026, 5, 1));
+        TariffChangePolicy.AvailableModes(monthly, Both, D(2026, 4, 30)).ShouldBe(Both);
+    }
+
     private static Result<TariffChangeQuote> Quote(Tariff? current, Tariff target, TariffChangeModes allowed, TariffChangeModes chosen) =>
         TariffChangePolicy.Quote(current, target, allowed, Audience.Individual, chosen, Today);
 

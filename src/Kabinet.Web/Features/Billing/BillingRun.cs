@@ -7,8 +7,15 @@ using Kabinet.Web.Hosting;
 
 namespace Kabinet.Web.Features.Billing;
 
-/// <summary>What a run did.</summary>
-public sealed record BillingReport(bool Busy, IReadOnlyList<DayReport> Days);
+/// <summary>
+/// What a run did: <paramref name="Days"/> are finished; <paramref name="StoppedOn"/> is the day it
+/// stopped on half-way because another holder took the lease (that day is left to the holder).
+/// </summary>
+public sealed record BillingReport(bool Busy, IReadOnlyList<DayReport> Days, DateOnly? StoppedOn = null)
+{
+    /// <summary>The run lost its lease and did not finish.</summary>
+    public bool LeaseLost => StoppedOn is not null;
+}
 
 /// <summary>One billed day: how many charges were new.</summary>
 public sealed record DayReport(DateOnly Day, long Charges, TimeSpan Elapsed);
@@ -33,6 +40,9 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
     /// <summary>Accounts per batch; tests make it small to bill a few accounts in several batches.</summary>
     internal int BatchSize { get; set; } = DefaultBatchSize;
 
+    /// <summary>Called after each committed batch; tests use it to take the lease away mid-run.</summary>
+    internal Func<Task>? AfterBatch { get; set; }
+
     private readonly string _holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     /// <summary>Charges every day after the last finished one up to and including <paramref name="upTo"/>.</summary>
@@ -43,15 +53,24 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
             return new BillingReport(true, []);
         }
 
+        var days = new List<DayReport>();
+        var day = upTo;
         try
         {
-            var days = new List<DayReport>();
-            for (var day = await FirstUnbilledDayAsync(upTo, ct); day <= upTo; day = day.AddDays(1))
+            for (day = await FirstUnbilledDayAsync(upTo, ct); day <= upTo; day = day.AddDays(1))
             {
                 days.Add(await ChargeDayAsync(day, ct));
             }
 
             return new BillingReport(false, days);
+        }
+        catch (Exception e) when (IsLeaseLost(e))
+        {
+            // Only one instance charges: once another holds the lease this run stops. Its committed
+            // batches stay (their keys stop the holder charging them again); the day stays unfinished
+            // for the holder to complete.
+            logger.LogError("Billing stopped on {Day}: the billing lease was taken by another instance; its batches committed so far stay, the rest is left to the lease holder", day);
+            return new BillingReport(false, days, day);
         }
         finally
         {
@@ -85,6 +104,11 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
                 new { day, started });
         }
 
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            await RenewLeaseAsync(connection);
+        }
+
         await dayStart.ApplyAsync(day, at, ct);
         long maxAccount;
         await using (var connection = await database.OpenAsync(ct))
@@ -107,6 +131,10 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
                     var charged = await ChargeBatchAsync(day, at, from, from + BatchSize, token);
                     checkpointer?.Request();
                     Interlocked.Add(ref charges, charged);
+                    if (AfterBatch is { } afterBatch)
+                    {
+                        await afterBatch();
+                    }
                 });
             if (checkpointer is not null)
             {
@@ -152,9 +180,23 @@ public sealed class BillingRun(Database database, OperatorClock clock, DayStart 
         }
     }
 
-    /// <summary>The run holds the lease while it works: renewed before every batch.</summary>
-    private Task<bool> RenewLeaseAsync(DbConnection connection) =>
-        JobLease.TryAcquireAsync(connection, "billing", _holder, clock.UtcNow, TimeSpan.FromMinutes(10));
+    /// <summary>
+    /// The run holds the lease while it works: renewed before every day and batch. A run that finds
+    /// another holder (it stalled past the lease's expiry and was taken over) stops there.
+    /// </summary>
+    private async Task RenewLeaseAsync(DbConnection connection)
+    {
+        if (!await JobLease.TryAcquireAsync(connection, "billing", _holder, clock.UtcNow, TimeSpan.FromMinutes(10)))
+        {
+            throw new LeaseLostException();
+        }
+    }
+
+    private static bool IsLeaseLost(Exception e) =>
+        e is LeaseLostException || (e is AggregateException all && all.Flatten().InnerExceptions.Any(i => i is LeaseLostException));
+
+    /// <summary>Another instance holds the billing lease now.</summary>
+    private sealed class LeaseLostException() : Exception("The billing lease is held by another instance.");
 
     private async Task<long> ChargeBatchAsync(DbConnection connection, DateOnly day, DateTimeOffset at, long from, long to, CancellationToken ct)
     {

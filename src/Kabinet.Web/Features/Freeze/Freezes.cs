@@ -209,23 +209,22 @@ public sealed class Freezes(Database database, OperatorClock clock)
 
     private static async Task<FreezeRules> RulesAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<RulesRow>(new CommandDefinition(
+        // The row is always there (migration 0002 inserts it, the only one its CHECK allows).
+        var row = await connection.QuerySingleAsync<RulesRow>(new CommandDefinition(
             """
             SELECT freeze_min_days AS MinDays, freeze_max_days AS MaxDays, freeze_days_per_year AS DaysPerYear,
                    freeze_free_days_per_year AS FreeDaysPerYear, freeze_daily_fee AS DailyFee, freeze_max_days_ahead AS MaxDaysAhead
             FROM billing_rules WHERE id = 1
             """, transaction: tx, cancellationToken: ct));
-        return row is null
-            ? new FreezeRules()
-            : new FreezeRules
-            {
-                MinDays = row.MinDays,
-                MaxDays = row.MaxDays,
-                DaysPerYear = row.DaysPerYear,
-                FreeDaysPerYear = row.FreeDaysPerYear,
-                DailyFee = new Money(row.DailyFee),
-                MaxDaysAhead = row.MaxDaysAhead,
-            };
+        return new FreezeRules
+        {
+            MinDays = row.MinDays,
+            MaxDays = row.MaxDays,
+            DaysPerYear = row.DaysPerYear,
+            FreeDaysPerYear = row.FreeDaysPerYear,
+            DailyFee = new Money(row.DailyFee),
+            MaxDaysAhead = row.MaxDaysAhead,
+        };
     }
 
     // Booked, running and finished freezes that start in the year; cancelled ones do not count.

@@ -40,11 +40,11 @@ public sealed class IndexModel(PromisedPayments promised, AccountChoice accounts
         }
         else if (result.Error!.Field == "amount")
         {
-            (Amount, AmountError) = (amount, texts.Error(result.Error));
+            (Amount, AmountError) = (amount, PromisedPaymentTexts.Message(texts, result.Error));
         }
         else
         {
-            FormError = texts.Error(result.Error);
+            FormError = PromisedPaymentTexts.Message(texts, result.Error);
         }
 
         return await ShowAsync(chosen.Selected, ct);

@@ -46,18 +46,21 @@ public static class PromisedPaymentEndpoints
 
         return TypedResults.Ok(new PromisedPaymentResponse(
             view.Limit, view.Rules.TermDays, view.Refusal is null && view.Open is null, view.Refusal?.Code,
-            view.Refusal is null ? null : texts.Error(view.Refusal), Open(view.Open)));
+            view.Refusal is null ? null : PromisedPaymentTexts.Message(texts, view.Refusal), Open(view.Open)));
     }
 
     private static async Task<Results<Created<PromisedPaymentOpenResponse>, ProblemHttpResult>> TakeAsync(
-        long id, PromisedPaymentRequest? request, HttpContext http, PromisedPayments promised, ApiProblems problems, CancellationToken ct)
+        long id, PromisedPaymentRequest? request, HttpContext http, PromisedPayments promised, ApiProblems problems, Texts texts, CancellationToken ct)
     {
         var result = await promised.TakeAsync(http.User.ContractId(), id, request?.Amount, ct);
         if (!result.IsSuccess)
         {
             return result.Error!.Code == "account.not_found"
                 ? problems.NotFound()
-                : problems.For(result.Error, result.Error.Field is null ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest);
+                : ApiProblems.For(
+                    result.Error,
+                    result.Error.Field is null ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest,
+                    PromisedPaymentTexts.Message(texts, result.Error));
         }
 
         return TypedResults.Created($"/api/v1/accounts/{id}/promised-payment", Open(result.Value));

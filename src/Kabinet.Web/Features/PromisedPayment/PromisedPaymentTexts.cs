@@ -1,4 +1,8 @@
+using System.Globalization;
+using Kabinet.Domain.Common;
+using Kabinet.Domain.Money;
 using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Features.Shared;
 
 namespace Kabinet.Web.Features.PromisedPayment;
 
@@ -23,10 +27,10 @@ internal static class PromisedPaymentTexts
             ["promised.taken"] = "Готово: на счёт зачислено {amount}, погасить до {date}.",
             ["promised.unavailable"] = "Сейчас взять обещанный платёж нельзя",
             ["error.promised.amount_invalid"] = "Введите сумму в рублях, например 500.00.",
-            ["error.promised.amount_over_limit"] = "Сумма больше допустимой: не больше {max} ₽.",
+            ["error.promised.amount_over_limit"] = "Сумма больше допустимой: не больше {max}.",
             ["error.promised.already_open"] = "У вас уже есть непогашенный обещанный платёж.",
             ["error.promised.too_soon"] = "Следующий обещанный платёж можно взять с {next}.",
-            ["error.promised.debt_too_large"] = "Долг слишком большой: обещанный платёж доступен при долге не больше {limit} ₽.",
+            ["error.promised.debt_too_large"] = "Долг слишком большой: обещанный платёж доступен при долге не больше {limit}.",
             ["error.promised.account_too_new"] = "Обещанный платёж доступен, когда счёту не меньше {days} дн.",
             ["error.promised.not_eligible"] = "Обещанный платёж недоступен для приостановленного или расторгнутого счёта.",
         },
@@ -47,11 +51,29 @@ internal static class PromisedPaymentTexts
             ["promised.taken"] = "Done: {amount} credited, to be repaid by {date}.",
             ["promised.unavailable"] = "A promised payment cannot be taken now",
             ["error.promised.amount_invalid"] = "Enter an amount in roubles, for example 500.00.",
-            ["error.promised.amount_over_limit"] = "The amount is over the limit: at most {max} ₽.",
+            ["error.promised.amount_over_limit"] = "The amount is over the limit: at most {max}.",
             ["error.promised.already_open"] = "You already have an unpaid promised payment.",
             ["error.promised.too_soon"] = "The next promised payment can be taken from {next}.",
-            ["error.promised.debt_too_large"] = "The debt is too large: a promised payment needs a debt of at most {limit} ₽.",
+            ["error.promised.debt_too_large"] = "The debt is too large: a promised payment needs a debt of at most {limit}.",
             ["error.promised.account_too_new"] = "A promised payment is available once the account is {days} days old.",
             ["error.promised.not_eligible"] = "A promised payment is not available for a frozen or terminated account.",
         });
+
+    /// <summary>
+    /// The words of a refusal for the reader: the error carries machine-readable arguments (an ISO
+    /// day, "500.00") for the API's extension members; people get them as dates and money of their
+    /// language ("15.04.2027", "500,00 ₽").
+    /// </summary>
+    public static string Message(Texts texts, Error error)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(error);
+        var args = (error.Args ?? new Dictionary<string, string>()).Select(a => (a.Key, (object)(a.Key switch
+        {
+            "max" or "limit" when Money.TryParse(a.Value, out var money) => MoneyFormat.Display(money, CultureInfo.CurrentCulture),
+            "next" when DateOnly.TryParseExact(a.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) => Display.Date(day),
+            _ => a.Value,
+        }))).ToArray();
+        return texts.Format("error." + error.Code, args);
+    }
 }

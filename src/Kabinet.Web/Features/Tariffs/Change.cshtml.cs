@@ -1,7 +1,9 @@
 using Kabinet.Domain.Billing;
+using Kabinet.Domain.Catalog;
 using Kabinet.Domain.Common;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,8 +12,17 @@ namespace Kabinet.Web.Features.Tariffs;
 
 /// <summary>The quote of a tariff change (before/after) and its confirmation (M11).</summary>
 [Authorize(Policy = SubscriberClaims.CabinetPolicy)]
-public sealed class ChangeModel(TariffChanges tariffs, Texts texts) : PageModel
+public sealed class ChangeModel(TariffChanges tariffs, Texts texts, OperatorClock clock) : PageModel
 {
+    /// <summary>The account's tariff now.</summary>
+    public Tariff? Current { get; private set; }
+
+    /// <summary>The current tariff's month is paid in advance: only "from the 1st of next month" is offered.</summary>
+    public bool CurrentPaidAhead { get; private set; }
+
+    /// <summary>The modes offered for the target: what it allows, less those the current tariff rules out.</summary>
+    public TariffChangeModes Modes { get; private set; }
+
     /// <summary>The selected account (the one asked for if it is the contract's, else the first).</summary>
     public TariffAccount? Account { get; private set; }
 
@@ -66,11 +77,14 @@ public sealed class ChangeModel(TariffChanges tariffs, Texts texts) : PageModel
 
         var tariffId = TariffEndpoints.ParseId(tariff);
         Target = tariffId is { } id ? await tariffs.OfferAsync(id, ct) : null;
-        // Without a choice yet, quote the earliest mode the tariff allows.
+        Current = catalogue.Current;
+        CurrentPaidAhead = TariffChangePolicy.PaidAhead(Current, clock.Today);
+        Modes = Target is null ? TariffChangeModes.None : TariffChangePolicy.AvailableModes(Current, Target.Modes, clock.Today);
+        // Without a choice yet, quote the earliest mode open to the account.
         Mode = TariffChanges.ParseMode(mode);
         if (mode is null && Target is not null)
         {
-            Mode = Target.Modes.HasFlag(TariffChangeModes.Tomorrow) ? TariffChangeModes.Tomorrow : TariffChangeModes.NextMonth;
+            Mode = Modes.HasFlag(TariffChangeModes.Tomorrow) ? TariffChangeModes.Tomorrow : TariffChangeModes.NextMonth;
         }
 
         var result = await tariffs.QuoteAsync(contractId, Account.Id, tariffId, Mode, ct);

@@ -1,5 +1,6 @@
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,8 +9,11 @@ namespace Kabinet.Web.Features.Tariffs;
 
 /// <summary>The tariff catalogue (M11) for the selected account, with its pending change.</summary>
 [Authorize(Policy = SubscriberClaims.CabinetPolicy)]
-public sealed class IndexModel(TariffChanges tariffs, Texts texts) : PageModel
+public sealed class IndexModel(TariffChanges tariffs, Texts texts, OperatorClock clock) : PageModel
 {
+    /// <summary>Today in the operator's zone: which change modes are open depends on it.</summary>
+    public DateOnly Today => clock.Today;
+
     /// <summary>The catalogue for the selected account.</summary>
     public TariffCatalogue Catalogue { get; private set; } = null!;
 

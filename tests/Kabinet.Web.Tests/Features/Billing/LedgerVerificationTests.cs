@@ -82,6 +82,49 @@ public abstract class LedgerVerificationTests(PostgresFixture? postgres, Billing
         output.ShouldContain($"transaction {transaction} does not sum to zero: 500 kopecks");
     }
 
+    [Fact]
+    public async Task Verify_ledger_names_a_day_charged_twice_under_two_key_forms_until_one_is_reversed()
+    {
+        // The planted charge stays in the journal (append-only), so this one gets a database of its own.
+        await using var bed = await BillingBed.CreateAsync(postgres);
+        var account = await bed.AccountAsync(await bed.TariffAsync(31_000, ChargeMode.Daily), new DateOnly(2028, 1, 1), 50_000);
+        var day = new DateOnly(2028, 1, 27);
+        await bed.BillAsync(day);
+        (await Verifier(bed).VerifyAsync(CancellationToken.None)).ShouldBeEmpty();
+        var billed = string.Create(CultureInfo.InvariantCulture, $"charge:2028-01-27:{account.Id}:tariff");
+        var planted = string.Create(CultureInfo.InvariantCulture, $"charge:{account.Id}:tariff:2028-01-27");
+        var now = bed.Factory.Clock.GetUtcNow();
+        // The same day charged again under the key form of before migration 0012, as an instance
+        // still on the old code would write it: balanced, cached balances in step, the key unique.
+        var copy = LedgerTransaction.Transfer(planted, TransactionKind.Charge, account.Id, now, "за 27.01.2028",
+            account.LedgerAccountId, SystemLedgerAccounts.Revenue, new Money(1_000)).Value;
+        long copyId;
+        await using (var connection = await bed.Database.OpenAsync())
+        await using (var tx = await Database.BeginWriteAsync(connection))
+        {
+            copyId = (await LedgerWriter.PostAsync(connection, tx, copy)).TransactionId;
+            await tx.CommitAsync();
+        }
+
+        var expected = $"account {account.Id}, tariff: billing day 2028-01-27 is charged 2 times ({billed}, {planted})";
+        (await Verifier(bed).VerifyAsync(CancellationToken.None)).ShouldBe([expected]);
+        var (code, output) = await bed.RunExecutableAsync("verify-ledger");
+        code.ShouldBe(1, output);
+        output.ShouldContain(expected);
+        output.ShouldContain("1 problem(s) found.");
+
+        // Reversing the copy takes it back: the day is charged once again.
+        var reversal = copy.Reverse(copyId, "reverse:planted", now, "Сторно").Value;
+        await using (var connection = await bed.Database.OpenAsync())
+        await using (var tx = await Database.BeginWriteAsync(connection))
+        {
+            await LedgerWriter.PostAsync(connection, tx, reversal);
+            await tx.CommitAsync();
+        }
+
+        (await Verifier(bed).VerifyAsync(CancellationToken.None)).ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

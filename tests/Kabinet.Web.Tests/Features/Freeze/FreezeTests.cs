@@ -114,6 +114,23 @@ public abstract class FreezeTests
     }
 
     [Fact]
+    public async Task A_frozen_or_closed_account_is_refused_with_its_message()
+    {
+        var me = await PrepareAsync(_factory, 11);
+        using var api = await me.ApiAsync(_factory);
+        using var english = await me.ApiAsync(_factory, "en");
+        foreach (var status in new[] { 3, 4 })
+        {
+            await ExecuteAsync(_factory, "UPDATE accounts SET status = @status WHERE id = @id", new { status, id = me.AccountId });
+
+            await Refused(api, me, "2027-03-20", "2027-03-30", "freeze.not_eligible", null, "Этот счёт нельзя заблокировать: он уже заблокирован или закрыт.");
+            await Refused(english, me, "2027-03-20", "2027-03-30", "freeze.not_eligible", null, "This account cannot be frozen: it is already frozen or closed.");
+        }
+
+        (await ScalarAsync<long>(_factory, "SELECT COUNT(*) FROM freezes WHERE account_id = @id", new { id = me.AccountId })).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task One_open_freeze_booked_shown_and_cancelled_before_it_starts()
     {
         var me = await PrepareAsync(_factory, 5);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -103,7 +104,94 @@ public abstract class PromisedPaymentTests(KabinetFactory factory)
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
         problem.Code().ShouldBe("promised.too_soon");
-        problem.Detail().ShouldContain(factory.Services.GetRequiredService<Kabinet.Web.Hosting.OperatorClock>().Today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        var next = factory.Services.GetRequiredService<Kabinet.Web.Hosting.OperatorClock>().Today.AddDays(30);
+        // People read the day as their language writes it; programs get it as an ISO day in "next".
+        problem.Detail().ShouldBe($"Следующий обещанный платёж можно взять с {next.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)}.");
+        problem.GetProperty("next").GetString().ShouldBe(next.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        using var english = await factory.ApiClientAsync(Contract(6), Password, "en");
+        using var en = await TakeAsync(english, account, "100.00");
+        (await en.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Detail()
+            .ShouldBe($"The next promised payment can be taken from {next.ToString("M/d/yyyy", CultureInfo.InvariantCulture)}.");
+    }
+
+    [Fact]
+    public async Task A_new_account_is_refused_with_its_message()
+    {
+        var (client, account) = await SubscriberAsync(11, balance: 100_00);
+        await ExecuteAsync("UPDATE accounts SET created_at = @now WHERE id = @account", new { now = factory.Clock.GetUtcNow().AddDays(-29), account });
+
+        using var response = await TakeAsync(client, account, "100.00");
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        problem.Code().ShouldBe("promised.account_too_new");
+        problem.Detail().ShouldBe("Обещанный платёж доступен, когда счёту не меньше 30 дн.");
+        using var english = await factory.ApiClientAsync(Contract(11), Password, "en");
+        (await english.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{account}/promised-payment", KabinetFactory.Json))
+            .GetProperty("unavailable_reason").GetString().ShouldBe("A promised payment is available once the account is 30 days old.");
+        (await ScalarAsync("SELECT COUNT(*) FROM promised_payments WHERE account_id = @account", new { account })).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_debt_over_the_limit_is_refused_with_the_limit_as_money_of_the_readers_language()
+    {
+        var (client, account) = await SubscriberAsync(12, balance: -500_01);
+
+        using var response = await TakeAsync(client, account, "100.00");
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        problem.Code().ShouldBe("promised.debt_too_large");
+        problem.Detail().ShouldBe("Долг слишком большой: обещанный платёж доступен при долге не больше 500,00\u00A0₽.");
+        problem.GetProperty("limit").GetString().ShouldBe("500.00");
+        using var english = await factory.ApiClientAsync(Contract(12), Password, "en");
+        using var en = await TakeAsync(english, account, "100.00");
+        (await en.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Detail()
+            .ShouldBe("The debt is too large: a promised payment needs a debt of at most 500.00\u00A0₽.");
+
+        var browser = await factory.LoggedInBrowserAsync(Contract(12), Password);
+        var page = await browser.PageAsync($"/promised-payment?account={account}");
+        page.ShouldContain("Долг слишком большой: обещанный платёж доступен при долге не больше 500,00\u00A0₽.");
+        (await ScalarAsync("SELECT COUNT(*) FROM promised_payments WHERE account_id = @account", new { account })).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_frozen_or_closed_account_is_refused_with_its_message()
+    {
+        var (client, account) = await SubscriberAsync(13, balance: 100_00);
+        using var english = await factory.ApiClientAsync(Contract(13), Password, "en");
+        foreach (var status in new[] { 3, 4 })
+        {
+            await ExecuteAsync("UPDATE accounts SET status = @status WHERE id = @account", new { status, account });
+
+            using var response = await TakeAsync(client, account, "100.00");
+
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+            problem.Code().ShouldBe("promised.not_eligible");
+            problem.Detail().ShouldBe("Обещанный платёж недоступен для приостановленного или расторгнутого счёта.");
+            using var en = await TakeAsync(english, account, "100.00");
+            (await en.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Detail().ShouldBe("A promised payment is not available for a frozen or terminated account.");
+        }
+
+        (await ScalarAsync("SELECT COUNT(*) FROM promised_payments WHERE account_id = @account", new { account })).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task An_amount_over_the_limit_names_the_limit_as_money()
+    {
+        var (client, account) = await SubscriberAsync(14, balance: 100_00);
+        await ExecuteAsync("UPDATE billing_rules SET promised_max_amount = 123456 WHERE id = 1");
+        try
+        {
+            using var response = await TakeAsync(client, account, "1235.00");
+
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            problem.Code().ShouldBe("promised.amount_over_limit");
+            problem.Detail().ShouldBe("Сумма больше допустимой: не больше 1\u00A0234,56\u00A0₽.");
+            problem.GetProperty("max").GetString().ShouldBe("1234.56");
+        }
+        finally
+        {
+            await ExecuteAsync("UPDATE billing_rules SET promised_max_amount = NULL WHERE id = 1");
+        }
     }
 
     [Fact]
@@ -178,6 +266,13 @@ public abstract class PromisedPaymentTests(KabinetFactory factory)
 
     private Task<long> BalanceAsync(long account) =>
         ScalarAsync("SELECT la.balance FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id WHERE a.id = @account", new { account });
+
+    private async Task ExecuteAsync(string sql, object? args = null)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(sql, args);
+    }
 
     private Task<long> StatusAsync(long account) => ScalarAsync("SELECT status FROM accounts WHERE id = @account", new { account });
 

@@ -132,6 +132,113 @@ public abstract class TariffChangeTests
     }
 
     [Fact]
+    public async Task Leaving_a_monthly_in_advance_tariff_is_offered_and_quoted_from_the_1st_of_next_month_only()
+    {
+        // Contract 10 is a business on "Бизнес 100", paid a month in advance: March is paid already.
+        var me = await PrepareAsync(_factory, 10, "biz-100");
+        var target = await IdOfAsync(_factory, "tariffs", "biz-500");
+        // The operator lets "Бизнес 500" be joined from tomorrow too (the column default allows both modes).
+        await ExecuteAsync(_factory, "UPDATE tariffs SET change_modes = 3 WHERE id = @target", new { target });
+        try
+        {
+            using var api = await me.ApiAsync(_factory);
+            await Refused(api, me, target, "tomorrow", "tariff.current_paid_monthly", "mode",
+                "Текущий тариф оплачен за месяц вперёд: этот месяц уже оплачен, поэтому перейти можно только с 1-го числа следующего месяца.");
+            using var english = await me.ApiAsync(_factory, "en");
+            await Refused(english, me, target, "tomorrow", "tariff.current_paid_monthly", "mode",
+                "Your current tariff is paid a month in advance: this month is paid already, so you can switch only from the 1st of next month.");
+            using (var post = await api.PostAsJsonAsync($"/api/v1/accounts/{me.AccountId}/tariff-change", new { tariff_id = target, mode = "tomorrow" }))
+            {
+                (await post.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Code().ShouldBe("tariff.current_paid_monthly");
+            }
+
+            (await ScalarAsync<long>(_factory, "SELECT COUNT(*) FROM tariff_changes WHERE account_id = @id", new { id = me.AccountId })).ShouldBe(0);
+
+            // From the 1st: nothing is charged today (March was paid on the 1st), April at either fee.
+            var quote = await api.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{me.AccountId}/tariff-change/quote?tariff_id={target}&mode=next_month");
+            quote.GetProperty("effective_on").GetString().ShouldBe("2027-04-01");
+            quote.GetProperty("current_daily_today").GetString().ShouldBe("0.00");
+            quote.GetProperty("new_charge_on_effective").GetString().ShouldBe("6000.00");
+            quote.GetProperty("rest_of_month_current").GetString().ShouldBe("2500.00");
+            quote.GetProperty("rest_of_month_new").GetString().ShouldBe("6000.00");
+
+            using var browser = await me.BrowserAsync(_factory);
+            var page = await browser.PageAsync($"/tariffs/change?account={me.AccountId}&tariff={target}");
+            page.ShouldNotContain("value=\"tomorrow\"", Case.Sensitive, "from tomorrow is not offered while the month is paid ahead");
+            page.ShouldContain("value=\"next_month\"");
+            page.ShouldContain("Новый тариф начнёт действовать 01.04.2027.");
+            page.ShouldContain("Тариф «Бизнес 100» оплачивается за месяц вперёд: текущий месяц уже оплачен по нему и не пересчитывается, поэтому перейти можно только с 1-го числа следующего месяца.");
+            page.ShouldNotContain("по текущему тарифу", Case.Sensitive, "nothing is charged today at the current tariff");
+
+            var asked = await browser.PageAsync($"/tariffs/change?account={me.AccountId}&tariff={target}&mode=tomorrow");
+            asked.ShouldContain("id=\"mode-error\"");
+            asked.ShouldContain("Текущий тариф оплачен за месяц вперёд: этот месяц уже оплачен, поэтому перейти можно только с 1-го числа следующего месяца.");
+            asked.ShouldNotContain("Подтвердить смену тарифа");
+
+            var catalogue = await browser.PageAsync($"/tariffs?account={me.AccountId}");
+            catalogue.ShouldContain("Можно перейти: с 1-го числа следующего месяца<");
+            catalogue.ShouldNotContain("Можно перейти: с завтрашнего дня");
+        }
+        finally
+        {
+            await ExecuteAsync(_factory, "UPDATE tariffs SET change_modes = 2 WHERE id = @target", new { target });
+        }
+    }
+
+    [Fact]
+    public async Task A_change_due_today_cannot_be_cancelled_and_a_closed_account_cannot_change()
+    {
+        var me = await PrepareAsync(_factory, 11, "home-100");
+        var home100 = await IdOfAsync(_factory, "tariffs", "home-100");
+        var home300 = await IdOfAsync(_factory, "tariffs", "home-300");
+        using var api = await me.ApiAsync(_factory);
+        using var english = await me.ApiAsync(_factory, "en");
+        // A change booked yesterday "from tomorrow": its day is today, the billing run is applying it.
+        await ExecuteAsync(_factory,
+            "INSERT INTO tariff_changes (account_id, from_tariff_id, to_tariff_id, effective_on, mode, status, created_at) VALUES (@id, @home100, @home300, @Today, 1, 1, @now)",
+            new { id = me.AccountId, home100, home300, Today, now = Now.AddDays(-1) });
+
+        using (var cancel = await api.DeleteAsync($"/api/v1/accounts/{me.AccountId}/tariff-change"))
+        {
+            var problem = await cancel.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            problem.Code().ShouldBe("tariff.change_in_effect");
+            problem.Detail().ShouldBe("Смена тарифа уже вступает в силу, отменить её нельзя.");
+        }
+
+        using (var cancel = await english.DeleteAsync($"/api/v1/accounts/{me.AccountId}/tariff-change"))
+        {
+            (await cancel.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Detail().ShouldBe("The tariff change is taking effect now and can no longer be cancelled.");
+        }
+
+        (await ScalarAsync<long>(_factory, "SELECT status FROM tariff_changes WHERE account_id = @id", new { id = me.AccountId })).ShouldBe(1, "still pending");
+        await ExecuteAsync(_factory, "DELETE FROM tariff_changes WHERE account_id = @id", new { id = me.AccountId });
+
+        await ExecuteAsync(_factory, "UPDATE accounts SET status = 4 WHERE id = @id", new { id = me.AccountId });
+        try
+        {
+            using (var quote = await api.GetAsync($"/api/v1/accounts/{me.AccountId}/tariff-change/quote?tariff_id={home300}&mode=next_month"))
+            {
+                var problem = await quote.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+                problem.Code().ShouldBe("tariff.account_closed");
+                problem.Detail().ShouldBe("Лицевой счёт закрыт: тариф сменить нельзя.");
+            }
+
+            using (var post = await english.PostAsJsonAsync($"/api/v1/accounts/{me.AccountId}/tariff-change", new { tariff_id = home300, mode = "next_month" }))
+            {
+                var problem = await post.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+                problem.Code().ShouldBe("tariff.account_closed");
+                problem.Detail().ShouldBe("The account is closed: its tariff cannot be changed.");
+            }
+
+            (await ScalarAsync<long>(_factory, "SELECT COUNT(*) FROM tariff_changes WHERE account_id = @id", new { id = me.AccountId })).ShouldBe(0);
+        }
+        finally
+        {
+            await ExecuteAsync(_factory, "UPDATE accounts SET status = 1 WHERE id = @id", new { id = me.AccountId });
+        }
+    }
+
+    [Fact]
     public async Task One_pending_change_at_a_time_shown_and_cancelled()
     {
         var me = await PrepareAsync(_factory, 5, "home-100");
