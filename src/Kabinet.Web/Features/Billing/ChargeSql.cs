@@ -80,7 +80,7 @@ internal static class ChargeSql
           AND (f.since IS NULL OR f.since <= @day)
         """;
 
-    /// <summary>Monthly extra services; while frozen only those the operator keeps charging.</summary>
+    /// <summary>Monthly extra services: as the tariff while blocked; while frozen only those the operator keeps charging.</summary>
     private static string SelectServices(DatabaseKind kind) => $"""
         SELECT f.id, f.ledger_account_id, 'charge:' || @dayText || ':' || f.id || ':service:' || f.service_id,
                CASE WHEN f.mode = 1 THEN {DailyPart} ELSE {MonthlyPart} END,
@@ -94,7 +94,9 @@ internal static class ChargeSql
               JOIN extra_services e ON e.id = s.service_id
               WHERE a.id >= @from AND a.id < @to AND e.kind = 1
                 AND s.active_from <= @day AND (s.active_to IS NULL OR s.active_to > @day)
-                AND (a.status = 1 OR (a.status = 3 AND e.charged_while_frozen = TRUE))) f
+                -- As the tariff: a blocked account still owes what is paid monthly in advance (the month is
+                -- the unit sold), not the daily part; a frozen one only what the operator keeps charging.
+                AND (a.status = 1 OR (a.status = 2 AND e.charge_mode = 2) OR (a.status = 3 AND e.charged_while_frozen = TRUE))) f
         WHERE TRUE
         """;
 

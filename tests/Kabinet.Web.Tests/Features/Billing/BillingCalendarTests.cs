@@ -220,17 +220,27 @@ public abstract class BillingCalendarTests(PostgresFixture? postgres)
     }
 
     [Fact]
-    public async Task Blocked_account_pays_its_monthly_tariff_on_the_1st_but_not_a_daily_one()
+    public async Task Blocked_account_pays_its_monthly_tariff_and_services_on_the_1st_but_not_daily_ones()
     {
         await using var bed = await BillingBed.CreateAsync(postgres);
         var monthly = await bed.AccountAsync(await bed.TariffAsync(50_000, ChargeMode.MonthlyInAdvance), new DateOnly(2028, 1, 1), -100, AccountStatus.Blocked);
         var daily = await bed.AccountAsync(await bed.TariffAsync(31_000, ChargeMode.Daily), new DateOnly(2028, 1, 1), -100, AccountStatus.Blocked);
-        var service = await bed.ServiceAsync(31_000, ChargeMode.MonthlyInAdvance, chargedWhileFrozen: true);
-        await bed.AddServiceAsync(monthly.Id, service, new DateOnly(2028, 1, 1));
+        var rent = await bed.ServiceAsync(31_000, ChargeMode.MonthlyInAdvance, chargedWhileFrozen: true);
+        var tv = await bed.ServiceAsync(29_000, ChargeMode.MonthlyInAdvance, chargedWhileFrozen: false);
+        var ip = await bed.ServiceAsync(15_500, ChargeMode.Daily, chargedWhileFrozen: true);
+        await bed.AddServiceAsync(monthly.Id, rent, new DateOnly(2028, 1, 1));
+        await bed.AddServiceAsync(monthly.Id, tv, new DateOnly(2028, 1, 1));
+        await bed.AddServiceAsync(daily.Id, ip, new DateOnly(2028, 1, 1));
 
         await bed.BillRangeAsync(new DateOnly(2028, 1, 31), new DateOnly(2028, 2, 2));
 
-        (await bed.ChargesAsync()).ShouldBe([new JournalCharge(monthly.Id, "tariff", new DateOnly(2028, 2, 1), 50_000)]);
+        // What the forecast's schedule says too: the month paid in advance is owed while blocked.
+        (await bed.ChargesAsync()).OrderBy(c => c.Item).ShouldBe(
+        [
+            new JournalCharge(monthly.Id, "service:" + rent, new DateOnly(2028, 2, 1), 31_000),
+            new JournalCharge(monthly.Id, "service:" + tv, new DateOnly(2028, 2, 1), 29_000),
+            new JournalCharge(monthly.Id, "tariff", new DateOnly(2028, 2, 1), 50_000),
+        ]);
         (await bed.StatusAsync(daily.Id)).ShouldBe(AccountStatus.Blocked);
         (await bed.StatusAsync(monthly.Id)).ShouldBe(AccountStatus.Blocked);
     }
