@@ -45,7 +45,10 @@ public sealed class PaymentOptions
     /// <summary>The largest payment, in roubles.</summary>
     public decimal MaxAmount { get; set; } = 15_000m;
 
-    /// <summary>The offer the payer accepts; its text is stored with a saved card's consent.</summary>
+    /// <summary>
+    /// The offer the payer accepts, linked from the consent checkbox and named in the stored consent:
+    /// the operator's own document (a local path or an http(s) address), or the built-in page "/offer".
+    /// </summary>
     public string OfferUrl { get; set; } = "/offer";
 }
 

@@ -23,6 +23,7 @@ public static class PaymentsSetup
         services.AddSingleton<PaymentCreditWriter>();
         services.AddSingleton<OnlinePayments>();
         services.AddSingleton<PaymentStarter>();
+        services.AddSingleton<PaymentConsent>();
         services.AddHostedService<PaymentReconciliationJob>();
         services.Configure<Autopay.AutopayOptions>(configuration.GetSection("Kabinet:Autopay"));
         services.AddSingleton<Autopay.AutopayRules>();

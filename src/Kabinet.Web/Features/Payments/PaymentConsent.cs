@@ -1,0 +1,27 @@
+using System.Globalization;
+using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Features.Offer;
+using Microsoft.Extensions.Options;
+
+namespace Kabinet.Web.Features.Payments;
+
+/// <summary>
+/// The consent to the offer as the payment forms show it: one place for the words and the link, so
+/// the checkbox's label and the text stored with a payment cannot drift apart.
+/// </summary>
+public sealed class PaymentConsent(IOptions<PaymentOptions> options)
+{
+    private const string Placeholder = "{offer}";
+
+    /// <summary>Where the checkbox's offer link points (<see cref="OfferLink"/>).</summary>
+    public string OfferUrl => OfferLink.Url(options.Value);
+
+    /// <summary>The checkbox's label in a language, cut around the offer's link.</summary>
+    public static (string Before, string Link, string After) Label(CultureInfo culture)
+    {
+        var text = Texts.Get("pay.consent", culture);
+        var at = text.IndexOf(Placeholder, StringComparison.Ordinal);
+        var link = Texts.Get("offer.link", culture);
+        return at < 0 ? (text + " ", link, "") : (text[..at], link, text[(at + Placeholder.Length)..]);
+    }
+}
