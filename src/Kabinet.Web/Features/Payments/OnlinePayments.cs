@@ -189,7 +189,7 @@ public sealed class OnlinePayments(
         var inserted = await _inserts.WriteAsync(
             new NewPayment(
                 publicId, request.AccountId, amount.Value.Kopecks, (int)request.Method, (int)request.Source, gatewayOptions.Value.Name, key,
-                request.ReceiptContact, request.SaveMethod, request.ConsentText, request.SaveMethod ? now : null, request.AutopayRuleId, now),
+                request.ReceiptContact, request.SaveMethod, request.ConsentText, request.ConsentText is null ? null : now, request.AutopayRuleId, now),
             ct);
         if (!inserted)
         {

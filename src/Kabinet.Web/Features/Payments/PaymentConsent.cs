@@ -16,6 +16,18 @@ public sealed class PaymentConsent(IOptions<PaymentOptions> options)
     /// <summary>Where the checkbox's offer link points (<see cref="OfferLink"/>).</summary>
     public string OfferUrl => OfferLink.Url(options.Value);
 
+    /// <summary>
+    /// The consent recorded with a payment started through the API, in the caller's language: the
+    /// offer's title and link, whether the client ticked it or accepted it on the subscriber's behalf
+    /// by leaving the field out, and the consent to save the card when asked.
+    /// </summary>
+    public string ForApi(bool onBehalf, bool saveCard, CultureInfo culture)
+    {
+        var offer = Texts.Get("offer.title", culture) + " (" + OfferUrl + ")";
+        var text = Texts.Get(onBehalf ? "pay.consent.api_on_behalf" : "pay.consent.api", culture).Replace(Placeholder, offer, StringComparison.Ordinal);
+        return saveCard ? text + ". " + Texts.Get("pay.consent.api_save", culture) : text;
+    }
+
     /// <summary>The checkbox's label in a language, cut around the offer's link.</summary>
     public static (string Before, string Link, string After) Label(CultureInfo culture)
     {
