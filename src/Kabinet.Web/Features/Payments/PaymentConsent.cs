@@ -17,6 +17,21 @@ public sealed class PaymentConsent(IOptions<PaymentOptions> options)
     public string OfferUrl => OfferLink.Url(options.Value);
 
     /// <summary>
+    /// The consent recorded with a payment from a form: the checkbox's label as shown (the link's
+    /// target in brackets) and, when the card is saved, the saving checkbox's label and hint.
+    /// </summary>
+    public string ForForm(bool saveCard, CultureInfo culture)
+    {
+        var (before, link, after) = Label(culture);
+        var text = before + link + " (" + OfferUrl + ")" + after;
+        return saveCard ? text + ". " + Texts.Get("pay.save", culture) + ". " + Texts.Get("pay.save_hint", culture) : text;
+    }
+
+    /// <summary>The culture of a form's language field ("ru", "en"); the request's own when missing or unknown.</summary>
+    public static CultureInfo Culture(string? language) =>
+        Texts.Cultures.FirstOrDefault(c => string.Equals(c.TwoLetterISOLanguageName, language, StringComparison.Ordinal)) ?? CultureInfo.CurrentUICulture;
+
+    /// <summary>
     /// The consent recorded with a payment started through the API, in the caller's language: the
     /// offer's title and link, whether the client ticked it or accepted it on the subscriber's behalf
     /// by leaving the field out, and the consent to save the card when asked.

@@ -17,9 +17,11 @@ public enum ConsentChannel
 
 /// <summary>
 /// The subscriber's choices on the top-up form or in the API call. <paramref name="Consent"/> null:
-/// not given (refused on a form; accepted by the client on an API call).
+/// not given (refused on a form; accepted by the client on an API call). <paramref name="Language"/>:
+/// the language ("ru", "en") the form was shown in, so the consent is stored as it was read.
 /// </summary>
-public sealed record TopUpInput(string? Amount, string? Method, string? Contact, bool? Consent, bool SaveCard, ConsentChannel Channel = ConsentChannel.Form);
+public sealed record TopUpInput(
+    string? Amount, string? Method, string? Contact, bool? Consent, bool SaveCard, ConsentChannel Channel = ConsentChannel.Form, string? Language = null);
 
 /// <summary>
 /// Starts a top-up for an account of the logged-in contract: the same checks and the same call for
@@ -97,7 +99,7 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments, P
             new PaymentRequest(accountId, input.Amount, method.Value, source, contact, returnUrl, save,
                 input.Channel == ConsentChannel.Api
                     ? consent.ForApi(input.Consent is null, save, CultureInfo.CurrentUICulture)
-                    : save ? "Согласие на сохранение карты и автоплатежи по договору-оферте" : null,
+                    : consent.ForForm(save, PaymentConsent.Culture(input.Language)),
                 AccountNumber: account.Number),
             ct);
     }

@@ -304,6 +304,40 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
             "API: the subscriber accepted the offer \"Public offer (/offer)\" (consent: true). Consent to save the card for autopay (save_payment_method: true)");
     }
 
+    [Theory]
+    [InlineData("en", "I accept the terms of the public offer (/offer). Remember the card for autopay. You can remove it at any time; the bank keeps it, we see only the last 4 digits.")]
+    [InlineData("ru", "Я принимаю условия публичной оферты (/offer). Запомнить карту для автоплатежа. Карту можно будет отвязать в любой момент; хранится только у банка, мы видим последние 4 цифры.")]
+    public async Task The_cabinet_form_stores_the_consent_as_shown_in_the_language_shown(string language, string stored)
+    {
+        await factory.SetPasswordAsync(Contract(30), Password);
+        var account = (await factory.AccountsOfAsync(Contract(30)))[0].Id;
+        using var browser = PaymentFlow.RealBrowser(factory.ClientOptions.BaseAddress);
+        browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        (await browser.LogInAsync(Contract(30), Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var form = await browser.PageAsync($"/pay?account={account}");
+        form.ShouldContain($"<input type=\"hidden\" name=\"language\" value=\"{language}\">");
+        var count = await PaymentCountAsync();
+
+        // Unticked, the offer is refused on the form and nothing is created.
+        using (var refused = await browser.PostFormAsync("/pay", Cabinet.TokenIn(form),
+            ("account", account.ToString(CultureInfo.InvariantCulture)), ("amount", "100.00"), ("method", "bank_card"), ("contact", "payer@example.ru"), ("language", language)))
+        {
+            (await refused.ReadHtmlAsync()).ShouldContain("id=\"consent-error\"");
+        }
+
+        (await PaymentCountAsync()).ShouldBe(count);
+        using var posted = await browser.PostFormAsync("/pay", Cabinet.TokenIn(form),
+            ("account", account.ToString(CultureInfo.InvariantCulture)), ("amount", "100.00"), ("method", "bank_card"), ("contact", "payer@example.ru"),
+            ("consent", "true"), ("saveCard", "true"), ("language", language));
+
+        posted.StatusCode.ShouldBe(HttpStatusCode.Redirect, await posted.Content.ReadAsStringAsync());
+        var id = await ScalarStringAsync("SELECT public_id FROM payments WHERE account_id = @account ORDER BY id DESC LIMIT 1", new { account });
+        var (text, at, source) = await ConsentOfAsync(id);
+        text.ShouldBe(stored);
+        at.ShouldNotBeNull();
+        source.ShouldBe(1);
+    }
+
     [Fact]
     public async Task Another_contracts_payment_is_not_found()
     {
@@ -401,6 +435,13 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
         var row = await connection.QuerySingleAsync<(string? Text, object? At, long Source)>(
             "SELECT consent_text, consent_at, source FROM payments WHERE public_id = @publicId", new { publicId });
         return (row.Text, row.At?.ToString(), (int)row.Source);
+    }
+
+    private async Task<string> ScalarStringAsync(string sql, object args)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<string>(sql, args) ?? "";
     }
 
     private async Task<long> PaymentCountAsync()
