@@ -301,7 +301,7 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
         var (id, _) = await PaymentFlow.StartAsync(english, account, "100.00", saveMethod: true);
 
         (await ConsentOfAsync(id)).Text.ShouldBe(
-            "API: the subscriber accepted the offer \"Public offer (/offer)\" (consent: true). Consent to save the card for autopay (save_payment_method: true)");
+            "API: the payer accepted the offer \"Public offer (/offer)\" (consent: true). Consent to save the card for autopay (save_payment_method: true)");
     }
 
     [Theory]
