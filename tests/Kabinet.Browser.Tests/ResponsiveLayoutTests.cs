@@ -48,6 +48,30 @@ public sealed class ResponsiveLayoutTests(BrowserFixture browser, LiveApp app) :
         await CabinetPages.ScreenshotAsync(page, $"dashboard-{lang}-{width}");
     }
 
+    [Theory]
+    [InlineData(360, 740, "ru-RU")]
+    [InlineData(1280, 800, "en-US")]
+    public async Task The_public_offer_fits_the_screen_and_prints_without_the_site_chrome(int width, int height, string locale)
+    {
+        await using var context = await browser.NewContextAsync(app.BaseUrl, locale, width, height);
+        var page = await context.NewPageAsync();
+
+        // Reached from the form without login, by its link, as a payer would.
+        await page.GotoAsync("/pay-without-login");
+        await page.Locator("#contract").FillAsync(LiveApp.DemoContract);
+        await page.Locator("#contract").PressAsync("Enter");
+        await page.GetByTestId("offer-link").ClickAsync();
+        new Uri(page.Url).AbsolutePath.ShouldBe("/offer");
+        await page.EvaluateAsync("() => document.fonts.ready");
+
+        (await CabinetPages.HorizontalOverflowAsync(page)).ShouldBeLessThanOrEqualTo(0, $"the offer scrolls sideways at {width} px");
+        await ShouldBeInsideViewportAsync(page, page.GetByTestId("offer-details"), width);
+        await CabinetPages.ScreenshotAsync(page, $"offer-{locale[..2]}-{width}");
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        (await page.Locator("header.top").IsVisibleAsync()).ShouldBeFalse();
+        (await page.GetByTestId("offer").IsVisibleAsync()).ShouldBeTrue();
+    }
+
     private static async Task ShouldBeInsideViewportAsync(IPage page, ILocator element, int width)
     {
         var box = (await element.BoundingBoxAsync()).ShouldNotBeNull();

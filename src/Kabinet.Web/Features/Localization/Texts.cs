@@ -102,6 +102,7 @@ public sealed class Texts
         PublicPay.PublicPayTexts.Table,
         Autopay.AutopayTexts.Table,
         Connection.ConnectionTexts.Table,
+        Offer.OfferTexts.Table,
     ];
 
     private static readonly Dictionary<string, string> AllRu = Merge(t => t.Ru);

@@ -45,7 +45,10 @@ public sealed class PaymentOptions
     /// <summary>The largest payment, in roubles.</summary>
     public decimal MaxAmount { get; set; } = 15_000m;
 
-    /// <summary>The offer the payer accepts; its text is stored with a saved card's consent.</summary>
+    /// <summary>
+    /// The offer the payer accepts, linked from the consent checkbox and named in the stored consent:
+    /// the operator's own document (a local path or an http(s) address), or the built-in page "/offer".
+    /// </summary>
     public string OfferUrl { get; set; } = "/offer";
 }
 
@@ -186,7 +189,7 @@ public sealed class OnlinePayments(
         var inserted = await _inserts.WriteAsync(
             new NewPayment(
                 publicId, request.AccountId, amount.Value.Kopecks, (int)request.Method, (int)request.Source, gatewayOptions.Value.Name, key,
-                request.ReceiptContact, request.SaveMethod, request.ConsentText, request.SaveMethod ? now : null, request.AutopayRuleId, now),
+                request.ReceiptContact, request.SaveMethod, request.ConsentText, request.ConsentText is null ? null : now, request.AutopayRuleId, now),
             ct);
         if (!inserted)
         {

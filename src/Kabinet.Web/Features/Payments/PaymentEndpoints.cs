@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 using Kabinet.Domain.Money;
 using Kabinet.Web.Features.Api;
@@ -12,9 +13,16 @@ public sealed record CreatePaymentRequest(
     [property: JsonPropertyName("amount")] string? Amount,
     [property: JsonPropertyName("method")] string? Method,
     [property: JsonPropertyName("receipt_contact")] string? ReceiptContact,
-    [property: JsonPropertyName("consent")] bool Consent,
+    [property: JsonPropertyName("consent"), Description(CreatePaymentRequest.ConsentDescription)] bool? Consent,
     [property: JsonPropertyName("save_payment_method")] bool SavePaymentMethod,
-    [property: JsonPropertyName("return_url")] string? ReturnUrl);
+    [property: JsonPropertyName("return_url")] string? ReturnUrl)
+{
+    /// <summary>What the OpenAPI document says of the consent field.</summary>
+    public const string ConsentDescription =
+        "Acceptance of the public offer (GET /offer, or the operator's document). Left out: the API client accepts the offer on the "
+        + "subscriber's behalf, and the payment records that consent (the offer's title and link, given through the API). "
+        + "false: refused with 400 payment.consent_required, nothing created.";
+}
 
 /// <summary>A started payment: where to send the payer.</summary>
 public sealed record CreatedPaymentResponse(string Id, string Status, string? ConfirmationUrl);
@@ -32,7 +40,7 @@ public static class PaymentEndpoints
     {
         api.MapPost("/accounts/{id:long}/payments", CreateAsync)
             .WithName("CreatePayment")
-            .WithSummary("Starts a top-up: {\"amount\": \"500.00\", \"method\": \"bank_card\"|\"sbp\", \"consent\": true}; send the payer to confirmation_url.")
+            .WithSummary("Starts a top-up: {\"amount\": \"500.00\"} (optional \"method\": \"bank_card\"|\"sbp\", \"consent\", \"receipt_contact\"); send the payer to confirmation_url.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status502BadGateway);
@@ -48,7 +56,7 @@ public static class PaymentEndpoints
         var returnUrl = request?.ReturnUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "https" or "http"
             ? url
             : $"{http.Request.Scheme}://{http.Request.Host}/pay/result/{{id}}";
-        var input = new TopUpInput(request?.Amount, request?.Method, request?.ReceiptContact, request?.Consent ?? false, request?.SavePaymentMethod ?? false);
+        var input = new TopUpInput(request?.Amount, request?.Method, request?.ReceiptContact, request?.Consent, request?.SavePaymentMethod ?? false, ConsentChannel.Api);
         var started = await starter.StartAsync(http.User.ContractId(), id, input, PaymentSource.Api, returnUrl, ct);
         if (!started.IsSuccess)
         {

@@ -1,17 +1,33 @@
+using System.Globalization;
 using Dapper;
 using Kabinet.Data.Connections;
 using Kabinet.Domain.Common;
 
 namespace Kabinet.Web.Features.Payments;
 
-/// <summary>The subscriber's choices on the top-up form or in the API call.</summary>
-public sealed record TopUpInput(string? Amount, string? Method, string? Contact, bool Consent, bool SaveCard);
+/// <summary>How the consent to the offer was given.</summary>
+public enum ConsentChannel
+{
+    /// <summary>A checkbox on a payment form; it must be ticked.</summary>
+    Form = 1,
+
+    /// <summary>An API call: the client may tick it (consent: true) or, by leaving it out, accept on the subscriber's behalf.</summary>
+    Api = 2,
+}
+
+/// <summary>
+/// The subscriber's choices on the top-up form or in the API call. <paramref name="Consent"/> null:
+/// not given (refused on a form; accepted by the client on an API call). <paramref name="Language"/>:
+/// the language ("ru", "en") the form was shown in, so the consent is stored as it was read.
+/// </summary>
+public sealed record TopUpInput(
+    string? Amount, string? Method, string? Contact, bool? Consent, bool SaveCard, ConsentChannel Channel = ConsentChannel.Form, string? Language = null);
 
 /// <summary>
 /// Starts a top-up for an account of the logged-in contract: the same checks and the same call for
 /// the cabinet page and the API.
 /// </summary>
-public sealed class PaymentStarter(Database database, OnlinePayments payments)
+public sealed class PaymentStarter(Database database, OnlinePayments payments, PaymentConsent consent)
 {
     /// <summary>The subscriber's e-mail or phone on file, to fill the receipt contact.</summary>
     public async Task<string?> ContactOnFileAsync(long contractId, CancellationToken ct)
@@ -71,7 +87,9 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments)
             return new Error("payment.contact_invalid", "contact");
         }
 
-        if (!input.Consent)
+        // A form's checkbox must be ticked; an API client that leaves the field out accepts the
+        // offer on the subscriber's behalf (recorded as such), and an explicit false is a refusal.
+        if (input.Consent == false || (input.Consent is null && input.Channel != ConsentChannel.Api))
         {
             return new Error("payment.consent_required", "consent");
         }
@@ -79,7 +97,10 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments)
         var save = input.SaveCard && method == PaymentMethod.BankCard;
         return await payments.StartAsync(
             new PaymentRequest(accountId, input.Amount, method.Value, source, contact, returnUrl, save,
-                save ? "Согласие на сохранение карты и автоплатежи по договору-оферте" : null, AccountNumber: account.Number),
+                input.Channel == ConsentChannel.Api
+                    ? consent.ForApi(input.Consent is null, save, CultureInfo.CurrentUICulture)
+                    : consent.ForForm(save, PaymentConsent.Culture(input.Language)),
+                AccountNumber: account.Number),
             ct);
     }
 }

@@ -24,6 +24,7 @@ public static class PaymentsSetup
         services.AddSingleton<OnlinePayments>();
         services.AddSingleton<PaymentLookup>();
         services.AddSingleton<PaymentStarter>();
+        services.AddSingleton<PaymentConsent>();
         services.AddHostedService<PaymentReconciliationJob>();
         services.Configure<Autopay.AutopayOptions>(configuration.GetSection("Kabinet:Autopay"));
         services.AddSingleton<Autopay.AutopayRules>();

@@ -48,7 +48,7 @@ public sealed class TopUpModel(PaymentStarter starter, AccountChoice accounts, D
 
     public async Task<IActionResult> OnPostAsync(
         [FromForm] long? account, [FromForm] string? amount, [FromForm] string? method, [FromForm] string? contact,
-        [FromForm] bool consent, [FromForm] bool saveCard, CancellationToken ct)
+        [FromForm] bool consent, [FromForm] bool saveCard, [FromForm] string? language, CancellationToken ct)
     {
         Accounts = await accounts.ChooseAsync(User.ContractId(), account, "/pay", ct);
         if (Accounts is null)
@@ -59,7 +59,7 @@ public sealed class TopUpModel(PaymentStarter starter, AccountChoice accounts, D
         (Amount, Method, Contact) = (amount, method, contact);
         var returnUrl = $"{Request.Scheme}://{Request.Host}/pay/result/{{id}}";
         var started = await starter.StartAsync(
-            User.ContractId(), Accounts.Selected, new TopUpInput(amount, method, contact ?? "", consent, saveCard), PaymentSource.Cabinet, returnUrl, ct);
+            User.ContractId(), Accounts.Selected, new TopUpInput(amount, method, contact ?? "", consent, saveCard, Language: language), PaymentSource.Cabinet, returnUrl, ct);
         if (started.IsSuccess)
         {
             return started.Value.ConfirmationUrl is { } url ? Redirect(url) : LocalRedirect("/pay/result/" + started.Value.PublicId);

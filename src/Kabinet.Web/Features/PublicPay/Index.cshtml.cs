@@ -138,7 +138,7 @@ public sealed class IndexModel(PublicPayments payments, PaymentQr qr, IOptions<P
 
     public async Task<IActionResult> OnPostPayAsync(
         [FromForm] string? reference, [FromForm] string? account, [FromForm] string? amount, [FromForm] string? method,
-        [FromForm] string? contact, [FromForm] bool consent, CancellationToken ct)
+        [FromForm] string? contact, [FromForm] bool consent, [FromForm] string? language, CancellationToken ct)
     {
         if (await payments.UnprotectAsync(reference, ct) is not { } chosen)
         {
@@ -149,7 +149,7 @@ public sealed class IndexModel(PublicPayments payments, PaymentQr qr, IOptions<P
         (Account, Amount, Method, PayerContact) = (account, amount, method, contact);
         ShowPayStep(chosen.Contract, chosen.Typed);
         var returnUrl = $"{Request.Scheme}://{Request.Host}/pay/result/{{id}}";
-        var started = await payments.StartAsync(chosen.Contract, new PublicPayInput(account, amount, method, contact, consent), returnUrl, ct);
+        var started = await payments.StartAsync(chosen.Contract, new PublicPayInput(account, amount, method, contact, consent, Language: language), returnUrl, ct);
         if (started.IsSuccess)
         {
             return started.Value.ConfirmationUrl is { } url ? Redirect(url) : LocalRedirect("/pay/result/" + started.Value.PublicId);

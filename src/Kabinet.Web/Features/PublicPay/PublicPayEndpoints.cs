@@ -127,7 +127,7 @@ public static class PublicPayEndpoints
 
         var returnUrl = $"{http.Request.Scheme}://{http.Request.Host}/pay/result/{{id}}";
         var started = await payments.StartAsync(
-            contract.Value, new PublicPayInput(request!.Account, request.Amount, request.Method, request.ReceiptContact, request.Consent), returnUrl, ct);
+            contract.Value, new PublicPayInput(request!.Account, request.Amount, request.Method, request.ReceiptContact, request.Consent, ConsentChannel.Api), returnUrl, ct);
         if (!started.IsSuccess)
         {
             // The body calls the contact receipt_contact; the shared checks call it contact.

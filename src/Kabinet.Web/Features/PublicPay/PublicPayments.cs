@@ -31,7 +31,8 @@ public sealed record ChosenContract(PublicContract Contract, bool Typed);
 public sealed record AddressQuery(string? City, string? Street, string? House, string? Flat);
 
 /// <summary>What the payer fills in: the account (its masked number; empty for the first open one), amount, method, receipt contact, consent.</summary>
-public sealed record PublicPayInput(string? Account, string? Amount, string? Method, string? Contact, bool Consent);
+public sealed record PublicPayInput(
+    string? Account, string? Amount, string? Method, string? Contact, bool Consent, ConsentChannel Channel = ConsentChannel.Form, string? Language = null);
 
 /// <summary>
 /// Paying without logging in (M7): finds the contract by its number or by address, and starts the
@@ -177,7 +178,7 @@ public sealed class PublicPayments(Database database, PaymentStarter starter, ID
 
         // The contact is never filled from the subscriber's file: the payer gives their own.
         return await starter.StartAsync(
-            contract.Id, account.Id, new TopUpInput(input.Amount, input.Method, input.Contact ?? "", input.Consent, SaveCard: false),
+            contract.Id, account.Id, new TopUpInput(input.Amount, input.Method, input.Contact ?? "", input.Consent, SaveCard: false, input.Channel, input.Language),
             PaymentSource.Public, returnUrl, ct);
     }
 

@@ -27,7 +27,8 @@ public sealed class PayModel(SandboxStore store, SandboxNotifier notifier, SelfA
     public async Task<IActionResult> OnGetAsync(string id, string? step)
     {
         Payment = await store.FindAsync(id);
-        Step = step;
+        // The code step exists only after a 3-D Secure card was typed; otherwise the card form.
+        Step = step == "3ds" && Payment?.Awaiting3ds == true ? step : null;
         return Payment is null ? NotFound() : Page();
     }
 
@@ -46,7 +47,16 @@ public sealed class PayModel(SandboxStore store, SandboxNotifier notifier, SelfA
 
         if (step == "3ds")
         {
-            return await FinishAsync(code == "123456" ? YkPayment.Succeeded : YkPayment.Canceled, "4444", code == "123456" ? null : "3d_secure_failed");
+            if (!Payment.Awaiting3ds)
+            {
+                // A code for a payment whose card never asked for one: a real ACS would not know it.
+                Error = texts["sandbox.no_3ds"];
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
+            }
+
+            // The card's last four digits were kept when it was typed.
+            return await FinishAsync(code == "123456" ? YkPayment.Succeeded : YkPayment.Canceled, null, code == "123456" ? null : "3d_secure_failed");
         }
 
         if (Payment.MethodType == "sbp")
@@ -54,7 +64,7 @@ public sealed class PayModel(SandboxStore store, SandboxNotifier notifier, SelfA
             return await FinishAsync(sbp == "ok" ? YkPayment.Succeeded : YkPayment.Canceled, null, sbp == "ok" ? null : "general_decline");
         }
 
-        var digits = new string((card ?? "").Where(char.IsAsciiDigit).ToArray());
+        var digits = SandboxCards.Digits(card);
         var behaviour = SandboxCards.Lookup(card);
         switch (behaviour?.Behaviour)
         {
@@ -62,19 +72,20 @@ public sealed class PayModel(SandboxStore store, SandboxNotifier notifier, SelfA
                 Error = texts["sandbox.bad_card"];
                 return Page();
             case CardBehaviour.ThreeDSecure:
+                await store.AwaitThreeDsAsync(Payment.Id, digits[^4..]);
                 return Redirect($"/sandbox-acquirer/pay/{id}/3ds");
             case CardBehaviour.Pending:
                 return Back();
             case CardBehaviour.Decline:
                 return await FinishAsync(YkPayment.Canceled, digits[^4..], behaviour.Value.Reason);
             default:
-                return await FinishAsync(YkPayment.Succeeded, digits[^4..], null);
+                return await FinishAsync(YkPayment.Succeeded, digits[^4..], null, SandboxCards.RecurringDecline(digits));
         }
     }
 
-    private async Task<IActionResult> FinishAsync(string status, string? last4, string? reason)
+    private async Task<IActionResult> FinishAsync(string status, string? last4, string? reason, string? recurringDecline = null)
     {
-        if (await store.FinishAsync(Payment!.Id, status, last4, reason) is { } done)
+        if (await store.FinishAsync(Payment!.Id, status, last4, reason, recurringDecline) is { } done)
         {
             notifier.Notify(done.ToProtocol(SandboxAcquirerEndpoints.HostedPage(self, done.Id)));
         }

@@ -21,7 +21,7 @@ public static class SandboxAcquirerEndpoints
         var api = app.MapGroup("/sandbox-acquirer/v3").DisableAntiforgery().AllowAnonymous().ExcludeFromDescription();
         api.MapPost("/payments", CreateAsync);
         api.MapGet("/payments/{id}", GetAsync);
-        api.MapPost("/payments/{id}/capture", GetAsync);
+        api.MapPost("/payments/{id}/capture", CaptureAsync);
         api.MapPost("/payments/{id}/cancel", CancelAsync);
         api.MapPost("/refunds", RefundAsync);
     }
@@ -33,10 +33,9 @@ public static class SandboxAcquirerEndpoints
             return denied;
         }
 
-        var key = http.Request.Headers["Idempotence-Key"].ToString();
-        if (string.IsNullOrWhiteSpace(key) || key.Length > 64)
+        if (IdempotenceKey(http) is not { } key)
         {
-            return Error(400, "invalid_request", "Idempotence-Key header is required (at most 64 characters)", "Idempotence-Key");
+            return MissingKey();
         }
 
         var request = await ReadAsync<YkCreatePayment>(http);
@@ -54,10 +53,12 @@ public static class SandboxAcquirerEndpoints
         SandboxPayment payment;
         if (request.PaymentMethodId is { } methodId)
         {
-            // A recurring charge of a saved card: no payer, so it is decided at once.
+            // A recurring charge of a saved card: no payer, so it is decided at once — declined as the
+            // test number the card was saved from says, or authorised only when the shop captures later.
             var saved = await store.FindSavedMethodAsync(gateway.Value.ShopId, methodId);
-            payment = await store.CreateAsync(gateway.Value.ShopId, key, request, methodId, saved?.CardLast4,
-                saved is null ? YkPayment.Canceled : YkPayment.Succeeded, saved is null ? "permission_revoked" : null, now);
+            var declined = saved is null ? "permission_revoked" : saved.RecurringDecline;
+            var status = declined is not null ? YkPayment.Canceled : request.Capture ? YkPayment.Succeeded : YkPayment.WaitingForCapture;
+            payment = await store.CreateAsync(gateway.Value.ShopId, key, request, methodId, saved?.CardLast4, status, declined, now);
             notifier.Notify(payment.ToProtocol(""));
         }
         else
@@ -81,6 +82,59 @@ public static class SandboxAcquirerEndpoints
             : Results.Json(payment.ToProtocol(HostedPage(self, id)), YooKassaClient.Json);
     }
 
+    /// <summary>
+    /// Captures a payment waiting for capture (all of it, or a smaller amount in the body) and sends
+    /// payment.succeeded; the same Idempotence-Key again gets the same answer and sends nothing.
+    /// </summary>
+    private static async Task<IResult> CaptureAsync(string id, HttpContext http, SandboxStore store, SandboxNotifier notifier, SelfAddress self, IOptions<GatewayOptions> gateway)
+    {
+        if (Authenticate(http, gateway.Value) is { } denied)
+        {
+            return denied;
+        }
+
+        if (IdempotenceKey(http) is not { } key)
+        {
+            return MissingKey();
+        }
+
+        YkCapture? request = null;
+        if (http.Request.ContentLength is not 0)
+        {
+            request = await ReadAsync<YkCapture>(http);
+            if (request is null)
+            {
+                return Error(400, "invalid_request", "The body is not a capture request", null);
+            }
+
+            if (request.Amount is { } asked && (!asked.Value.IsPositive || asked.Currency != "RUB"))
+            {
+                return Error(400, "invalid_request", "The amount must be positive, in RUB", "amount");
+            }
+        }
+
+        var payment = await store.FindAsync(id);
+        if (payment is null || payment.ShopId != gateway.Value.ShopId)
+        {
+            return Error(404, "not_found", "Payment not found", null);
+        }
+
+        if (await store.CaptureAsync(id, key, request?.Amount?.Value.Kopecks) is { } captured)
+        {
+            notifier.Notify(captured.ToProtocol(""));
+            return Results.Json(captured.ToProtocol(HostedPage(self, id)), YooKassaClient.Json);
+        }
+
+        payment = await store.FindAsync(id);
+        return payment!.Status switch
+        {
+            YkPayment.Succeeded when payment.CaptureKey == key => Results.Json(payment.ToProtocol(HostedPage(self, id)), YooKassaClient.Json),
+            YkPayment.WaitingForCapture => Error(400, "invalid_request", "The amount is more than the authorised amount", "amount"),
+            _ => Error(400, "invalid_request", $"A payment in status {payment.Status} cannot be captured", null),
+        };
+    }
+
+    /// <summary>Cancels a payment waiting for capture (the hold is released) and sends payment.canceled; a repeat gets the same answer.</summary>
     private static async Task<IResult> CancelAsync(string id, HttpContext http, SandboxStore store, SandboxNotifier notifier, SelfAddress self, IOptions<GatewayOptions> gateway)
     {
         if (Authenticate(http, gateway.Value) is { } denied)
@@ -88,12 +142,27 @@ public static class SandboxAcquirerEndpoints
             return denied;
         }
 
-        if (await store.FinishAsync(id, YkPayment.Canceled, null, "canceled_by_merchant") is { } canceled)
+        if (IdempotenceKey(http) is null)
         {
-            notifier.Notify(canceled.ToProtocol(""));
+            return MissingKey();
         }
 
-        return await GetAsync(id, http, store, self, gateway);
+        var payment = await store.FindAsync(id);
+        if (payment is null || payment.ShopId != gateway.Value.ShopId)
+        {
+            return Error(404, "not_found", "Payment not found", null);
+        }
+
+        if (await store.CancelAsync(id) is { } canceled)
+        {
+            notifier.Notify(canceled.ToProtocol(""));
+            return Results.Json(canceled.ToProtocol(""), YooKassaClient.Json);
+        }
+
+        payment = await store.FindAsync(id);
+        return payment!.Status == YkPayment.Canceled && payment.CancelReason == "canceled_by_merchant"
+            ? Results.Json(payment.ToProtocol(""), YooKassaClient.Json)
+            : Error(400, "invalid_request", $"A payment in status {payment.Status} cannot be canceled", null);
     }
 
     private static async Task<IResult> RefundAsync(HttpContext http, SandboxStore store, TimeProvider time, IOptions<GatewayOptions> gateway)
@@ -103,9 +172,9 @@ public static class SandboxAcquirerEndpoints
             return denied;
         }
 
-        var key = http.Request.Headers["Idempotence-Key"].ToString();
+        var key = IdempotenceKey(http);
         var request = await ReadAsync<YkCreateRefund>(http);
-        if (string.IsNullOrWhiteSpace(key) || request is null || !request.Amount.Value.IsPositive)
+        if (key is null || request is null || !request.Amount.Value.IsPositive)
         {
             return Error(400, "invalid_request", "A refund needs an Idempotence-Key, a payment_id and a positive amount", "amount");
         }
@@ -146,6 +215,16 @@ public static class SandboxAcquirerEndpoints
             ? Error(400, "invalid_request", "A redirect confirmation is required", "confirmation")
             : null;
     }
+
+    /// <summary>The request's Idempotence-Key; null when missing or longer than the protocol's 64 characters.</summary>
+    private static string? IdempotenceKey(HttpContext http)
+    {
+        var key = http.Request.Headers["Idempotence-Key"].ToString();
+        return string.IsNullOrWhiteSpace(key) || key.Length > 64 ? null : key;
+    }
+
+    private static IResult MissingKey() =>
+        Error(400, "invalid_request", "Idempotence-Key header is required (at most 64 characters)", "Idempotence-Key");
 
     private static IResult? Authenticate(HttpContext http, GatewayOptions gateway)
     {

@@ -36,6 +36,9 @@ public sealed class SandboxDatabase : IDisposable
             cancel_reason TEXT,
             refunded INTEGER NOT NULL DEFAULT 0,
             created_at TEXT NOT NULL,
+            awaiting_3ds BOOLEAN NOT NULL DEFAULT FALSE,
+            capture_key TEXT,
+            recurring_decline TEXT,
             UNIQUE (shop_id, idempotence_key)
         );
         CREATE INDEX IF NOT EXISTS ix_sandbox_payments_method ON sandbox_payments (shop_id, method_id);
@@ -47,6 +50,14 @@ public sealed class SandboxDatabase : IDisposable
             created_at TEXT NOT NULL
         );
         """;
+
+    // Columns added after the first release: a file made before them gets them on first use.
+    private static readonly (string Name, string Definition)[] Added =
+    [
+        ("awaiting_3ds", "BOOLEAN NOT NULL DEFAULT FALSE"),
+        ("capture_key", "TEXT"),
+        ("recurring_decline", "TEXT"),
+    ];
 
     private readonly Database _database;
     private readonly Lazy<Task> _schema;
@@ -98,6 +109,12 @@ public sealed class SandboxDatabase : IDisposable
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
         await using var tx = await Database.BeginWriteAsync(connection);
         await connection.ExecuteAsync(Schema, transaction: tx);
+        var columns = (await connection.QueryAsync<string>("SELECT name FROM pragma_table_info('sandbox_payments')", transaction: tx)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, definition) in Added.Where(c => !columns.Contains(c.Name)))
+        {
+            await connection.ExecuteAsync($"ALTER TABLE sandbox_payments ADD COLUMN {name} {definition}", transaction: tx);
+        }
+
         await tx.CommitAsync();
     }
 }

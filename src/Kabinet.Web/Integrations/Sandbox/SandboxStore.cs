@@ -39,6 +39,18 @@ public sealed class SandboxPayment
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>False for a two-stage payment: the payer's confirmation only authorises it, the shop captures.</summary>
+    public bool Capture { get; init; } = true;
+
+    /// <summary>True once a 3-D Secure card was typed: only then does the page take a code.</summary>
+    public bool Awaiting3ds { get; init; }
+
+    /// <summary>The Idempotence-Key of the capture, so its replay gets the same answer.</summary>
+    public string? CaptureKey { get; init; }
+
+    /// <summary>Why recurring charges of the card saved from this payment are declined (a test card's later decline).</summary>
+    public string? RecurringDecline { get; init; }
+
     /// <summary>The protocol's view of the payment.</summary>
     public YkPayment ToProtocol(string confirmationUrl) => new(
         Id,
@@ -61,7 +73,8 @@ public sealed class SandboxStore(SandboxDatabase sandbox)
     private const string Columns = """
         id AS Id, shop_id AS ShopId, amount AS Amount, status AS Status, paid AS Paid, description AS Description,
         metadata AS Metadata, return_url AS ReturnUrl, method_type AS MethodType, save_method AS SaveMethod,
-        method_id AS MethodId, card_last4 AS CardLast4, cancel_reason AS CancelReason, refunded AS Refunded, created_at AS CreatedAt
+        method_id AS MethodId, card_last4 AS CardLast4, cancel_reason AS CancelReason, refunded AS Refunded, created_at AS CreatedAt,
+        capture AS Capture, awaiting_3ds AS Awaiting3ds, capture_key AS CaptureKey, recurring_decline AS RecurringDecline
         """;
 
     private const string FindSql = $"SELECT {Columns} FROM sandbox_payments WHERE id = @id";
@@ -89,7 +102,7 @@ public sealed class SandboxStore(SandboxDatabase sandbox)
                     idempotenceKey,
                     amount = request.Amount.Value.Kopecks,
                     status,
-                    paid = status == YkPayment.Succeeded,
+                    paid = status is YkPayment.Succeeded or YkPayment.WaitingForCapture,
                     capture = request.Capture,
                     description = request.Description,
                     metadata = JsonSerializer.Serialize(request.Metadata),
@@ -130,18 +143,60 @@ public sealed class SandboxStore(SandboxDatabase sandbox)
             new { shopId, methodId });
     }
 
-    /// <summary>Moves a pending payment to its outcome and returns it; null when it was not pending any more.</summary>
-    public async Task<SandboxPayment?> FinishAsync(string id, string status, string? last4, string? cancelReason)
+    /// <summary>
+    /// Moves a pending payment to its outcome and returns it; null when it was not pending any more.
+    /// A success of a two-stage payment (capture: false) only authorises it: waiting_for_capture.
+    /// </summary>
+    public async Task<SandboxPayment?> FinishAsync(string id, string status, string? last4, string? cancelReason, string? recurringDecline = null)
     {
         var database = await sandbox.GetAsync();
         return await database.WriteAsync(connection => connection.QuerySingleOrDefaultAsync<SandboxPayment>(
             $"""
-            UPDATE sandbox_payments SET status = @status, paid = @paid, card_last4 = COALESCE(@last4, card_last4),
-                   method_id = CASE WHEN @status = 'succeeded' THEN 'pm_' || id ELSE method_id END, cancel_reason = @cancelReason
+            UPDATE sandbox_payments SET status = CASE WHEN @status = 'succeeded' AND capture = FALSE THEN 'waiting_for_capture' ELSE @status END,
+                   paid = @paid, card_last4 = COALESCE(@last4, card_last4),
+                   method_id = CASE WHEN @status = 'succeeded' THEN 'pm_' || id ELSE method_id END, cancel_reason = @cancelReason,
+                   recurring_decline = @recurringDecline, awaiting_3ds = FALSE
             WHERE id = @id AND status = 'pending'
             RETURNING {Columns}
             """,
-            new { id, status, paid = status == YkPayment.Succeeded, last4, cancelReason }));
+            new { id, status, paid = status == YkPayment.Succeeded, last4, cancelReason, recurringDecline }));
+    }
+
+    /// <summary>Marks a pending payment as waiting for the 3-D Secure code of the card typed (its last four digits kept).</summary>
+    public async Task<bool> AwaitThreeDsAsync(string id, string last4)
+    {
+        var database = await sandbox.GetAsync();
+        return await database.WriteAsync(connection => connection.ExecuteAsync(
+            "UPDATE sandbox_payments SET awaiting_3ds = TRUE, card_last4 = @last4 WHERE id = @id AND status = 'pending'", new { id, last4 })) == 1;
+    }
+
+    /// <summary>
+    /// Captures an authorised payment, all of it or the smaller <paramref name="amount"/> (the rest is
+    /// released, as the real service does); null when it is not waiting for capture or the amount is larger.
+    /// </summary>
+    public async Task<SandboxPayment?> CaptureAsync(string id, string idempotenceKey, long? amount)
+    {
+        var database = await sandbox.GetAsync();
+        return await database.WriteAsync(connection => connection.QuerySingleOrDefaultAsync<SandboxPayment>(
+            $"""
+            UPDATE sandbox_payments SET status = 'succeeded', paid = TRUE, amount = COALESCE(@amount, amount), capture_key = @idempotenceKey
+            WHERE id = @id AND status = 'waiting_for_capture' AND COALESCE(@amount, amount) <= amount
+            RETURNING {Columns}
+            """,
+            new { id, idempotenceKey, amount }));
+    }
+
+    /// <summary>Cancels an authorised payment (the hold is released); null when it is not waiting for capture.</summary>
+    public async Task<SandboxPayment?> CancelAsync(string id)
+    {
+        var database = await sandbox.GetAsync();
+        return await database.WriteAsync(connection => connection.QuerySingleOrDefaultAsync<SandboxPayment>(
+            $"""
+            UPDATE sandbox_payments SET status = 'canceled', paid = FALSE, cancel_reason = 'canceled_by_merchant'
+            WHERE id = @id AND status = 'waiting_for_capture'
+            RETURNING {Columns}
+            """,
+            new { id }));
     }
 
     /// <summary>Records a refund once per Idempotence-Key; false when it exceeds what is left.</summary>

@@ -65,9 +65,18 @@ public sealed class YooKassaClient(IHttpClientFactory clients, IOptions<GatewayO
     public Task<YkPayment> GetPaymentAsync(string id, CancellationToken ct) =>
         SendAsync<YkPayment>(HttpMethod.Get, "payments/" + Uri.EscapeDataString(id), null, null, ct);
 
-    /// <summary>Captures an authorised payment.</summary>
+    /// <summary>Captures all of an authorised payment.</summary>
     public Task<YkPayment> CapturePaymentAsync(string id, string idempotenceKey, CancellationToken ct) =>
-        SendAsync<YkPayment>(HttpMethod.Post, "payments/" + Uri.EscapeDataString(id) + "/capture", new { }, idempotenceKey, ct);
+        CapturePaymentAsync(id, null, idempotenceKey, ct);
+
+    /// <summary>Captures an authorised payment: the amount given (not above the authorised one), or all of it when null.</summary>
+    public Task<YkPayment> CapturePaymentAsync(string id, Kabinet.Domain.Money.Money? amount, string idempotenceKey, CancellationToken ct) =>
+        SendAsync<YkPayment>(
+            HttpMethod.Post, "payments/" + Uri.EscapeDataString(id) + "/capture", new YkCapture(amount is { } a ? new YkAmount(a) : null), idempotenceKey, ct);
+
+    /// <summary>Cancels an authorised payment: the hold on the payer's money is released.</summary>
+    public Task<YkPayment> CancelPaymentAsync(string id, string idempotenceKey, CancellationToken ct) =>
+        SendAsync<YkPayment>(HttpMethod.Post, "payments/" + Uri.EscapeDataString(id) + "/cancel", new { }, idempotenceKey, ct);
 
     /// <summary>Refunds (part of) a payment.</summary>
     public Task<YkRefund> CreateRefundAsync(YkCreateRefund request, string idempotenceKey, CancellationToken ct) =>

@@ -69,7 +69,7 @@ public sealed record YkPayment(
     /// <summary>The status values of the protocol.</summary>
     public const string Pending = "pending";
 
-    /// <summary>Authorised, waiting for capture (Kabinet always captures at once).</summary>
+    /// <summary>Authorised, waiting for capture (a two-stage payment; Kabinet's own payments capture at once).</summary>
     public const string WaitingForCapture = "waiting_for_capture";
 
     /// <summary>Money taken.</summary>
@@ -78,6 +78,9 @@ public sealed record YkPayment(
     /// <summary>Failed or cancelled; see <see cref="CancellationDetails"/>.</summary>
     public const string Canceled = "canceled";
 }
+
+/// <summary>POST /payments/{id}/capture: all that was authorised, or the smaller amount given.</summary>
+public sealed record YkCapture([property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] YkAmount? Amount = null);
 
 /// <summary>POST /refunds.</summary>
 public sealed record YkCreateRefund(string PaymentId, YkAmount Amount, string? Description);

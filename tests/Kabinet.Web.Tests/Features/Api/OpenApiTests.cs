@@ -77,6 +77,17 @@ public abstract class OpenApiTests(KabinetFactory factory)
         account.TryGetProperty("balance_at", out _).ShouldBeTrue();
         account.TryGetProperty("last_operations", out _).ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task Document_says_what_leaving_out_the_payment_consent_means()
+    {
+        using var client = factory.CreateClient();
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var consent = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("CreatePaymentRequest")
+            .GetProperty("properties").GetProperty("consent");
+        consent.GetProperty("description").GetString()!.ShouldContain("on the subscriber's behalf");
+        consent.GetProperty("description").GetString()!.ShouldContain("payment.consent_required");
+    }
 }
 
 public sealed class SqliteOpenApiTests(SqliteApp app) : OpenApiTests(app.Factory), IClassFixture<SqliteApp>;

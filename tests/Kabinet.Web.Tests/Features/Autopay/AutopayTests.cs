@@ -196,6 +196,25 @@ public abstract class AutopayTests(KabinetFactory factory)
     }
 
     [Fact]
+    public async Task A_saved_card_the_bank_later_declines_for_lack_of_money_fails_the_charge_with_that_reason_and_credits_nothing()
+    {
+        var (api, account) = await SubscriberAsync(16);
+        await SaveCardAsync(api, account, Kabinet.Web.Integrations.Sandbox.SandboxCards.SavedThenInsufficientFunds);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        await PutRuleAsync(api, account, new { kind = 1, below = Rub(before + 1_000_00), amount = "300.00" });
+
+        var report = await Job(factory).RunOnceAsync(CancellationToken.None);
+
+        report.Failed.ShouldBe(1);
+        report.Succeeded.ShouldBe(0);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before);
+        (await EventsAsync(account, "autopay_failed")).ShouldBe(1);
+        var run = (await GetAutopayAsync(api, account)).GetProperty("recent")[0];
+        run.GetProperty("status").GetString().ShouldBe("failed");
+        run.GetProperty("reason").GetString().ShouldBe("insufficient_funds");
+    }
+
+    [Fact]
     public async Task A_rule_whose_card_was_unlinked_behind_its_back_records_a_failure_and_charges_nothing()
     {
         var (api, account) = await SubscriberAsync(9);
@@ -357,11 +376,11 @@ public abstract class AutopayTests(KabinetFactory factory)
         return (await factory.ApiClientAsync(Contract(n), Password), account);
     }
 
-    // Pays 500.00 by the sandbox's success card with "remember the card"; returns the saved card's id.
-    private async Task<long> SaveCardAsync(HttpClient api, long account)
+    // Pays 500.00 by a sandbox card that succeeds, with "remember the card"; returns the saved card's id.
+    private async Task<long> SaveCardAsync(HttpClient api, long account, string card = "5555555555554477")
     {
         var (id, page) = await PaymentFlow.StartAsync(api, account, "500.00", saveMethod: true);
-        await PaymentFlow.PayAsync(factory, page, "5555555555554477");
+        await PaymentFlow.PayAsync(factory, page, card);
         (await PaymentFlow.GetAsync(api, id)).GetProperty("status").GetString().ShouldBe("succeeded");
         var methods = await api.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{account}/payment-methods");
         return methods[0].GetProperty("id").GetInt64();

@@ -244,18 +244,98 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
     }
 
     [Fact]
-    public async Task No_consent_a_bad_method_or_a_foreign_account_are_refused_and_nothing_is_created()
+    public async Task A_refused_consent_a_bad_method_or_a_foreign_account_are_refused_and_nothing_is_created()
     {
         var (api, _) = await SubscriberAsync(28);
         var (_, foreign) = await SubscriberAsync(29);
         var own = (await factory.AccountsOfAsync(Contract(28)))[0].Id;
         var count = await PaymentCountAsync();
 
-        (await (await api.PostAsJsonAsync($"/api/v1/accounts/{own}/payments", new { amount = "100.00" })).ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Code().ShouldBe("payment.consent_required");
+        (await (await api.PostAsJsonAsync($"/api/v1/accounts/{own}/payments", new { amount = "100.00", consent = false })).ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Code().ShouldBe("payment.consent_required");
         (await (await api.PostAsJsonAsync($"/api/v1/accounts/{own}/payments", new { amount = "100.00", consent = true, method = "cash" })).ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Code().ShouldBe("payment.method_invalid");
         (await api.PostAsJsonAsync($"/api/v1/accounts/{foreign}/payments", new { amount = "100.00", consent = true })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         (await PaymentCountAsync()).ShouldBe(count);
+    }
+
+    [Fact]
+    public async Task The_api_example_of_the_issue_works_as_written_and_records_the_consent_the_client_gave_on_the_subscribers_behalf()
+    {
+        var (api, account) = await SubscriberAsync(28);
+
+        using var response = await api.PostAsync(
+            $"/api/v1/accounts/{account}/payments", new StringContent("""{"amount": "500.00"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var id = body.GetProperty("id").GetString()!;
+        body.GetProperty("confirmation_url").GetString().ShouldStartWith("http");
+        var (text, at, source) = await ConsentOfAsync(id);
+        text.ShouldBe("API: приложение приняло оферту «Публичная оферта (/offer)» от имени абонента (поле consent не передано)");
+        at.ShouldNotBeNull();
+        source.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task An_explicit_consent_false_in_the_api_is_refused_and_nothing_is_created()
+    {
+        var (api, account) = await SubscriberAsync(28);
+        var count = await PaymentCountAsync();
+
+        using var response = await api.PostAsync(
+            $"/api/v1/accounts/{account}/payments", new StringContent("""{"amount": "500.00", "consent": false}""", System.Text.Encoding.UTF8, "application/json"));
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.Code().ShouldBe("payment.consent_required");
+        problem.GetProperty("errors").GetProperty("consent").GetArrayLength().ShouldBe(1);
+        (await PaymentCountAsync()).ShouldBe(count);
+    }
+
+    [Fact]
+    public async Task An_explicit_api_consent_is_recorded_in_the_callers_language_with_the_card_saving_consent()
+    {
+        await factory.SetPasswordAsync(Contract(28), Password);
+        var account = (await factory.AccountsOfAsync(Contract(28)))[0].Id;
+        using var english = await factory.ApiClientAsync(Contract(28), Password, "en");
+
+        var (id, _) = await PaymentFlow.StartAsync(english, account, "100.00", saveMethod: true);
+
+        (await ConsentOfAsync(id)).Text.ShouldBe(
+            "API: the payer accepted the offer \"Public offer (/offer)\" (consent: true). Consent to save the card for autopay (save_payment_method: true)");
+    }
+
+    [Theory]
+    [InlineData("en", "I accept the terms of the public offer (/offer). Remember the card for autopay. You can remove it at any time; the bank keeps it, we see only the last 4 digits.")]
+    [InlineData("ru", "Я принимаю условия публичной оферты (/offer). Запомнить карту для автоплатежа. Карту можно будет отвязать в любой момент; хранится только у банка, мы видим последние 4 цифры.")]
+    public async Task The_cabinet_form_stores_the_consent_as_shown_in_the_language_shown(string language, string stored)
+    {
+        await factory.SetPasswordAsync(Contract(30), Password);
+        var account = (await factory.AccountsOfAsync(Contract(30)))[0].Id;
+        using var browser = PaymentFlow.RealBrowser(factory.ClientOptions.BaseAddress);
+        browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        (await browser.LogInAsync(Contract(30), Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var form = await browser.PageAsync($"/pay?account={account}");
+        form.ShouldContain($"<input type=\"hidden\" name=\"language\" value=\"{language}\">");
+        var count = await PaymentCountAsync();
+
+        // Unticked, the offer is refused on the form and nothing is created.
+        using (var refused = await browser.PostFormAsync("/pay", Cabinet.TokenIn(form),
+            ("account", account.ToString(CultureInfo.InvariantCulture)), ("amount", "100.00"), ("method", "bank_card"), ("contact", "payer@example.ru"), ("language", language)))
+        {
+            (await refused.ReadHtmlAsync()).ShouldContain("id=\"consent-error\"");
+        }
+
+        (await PaymentCountAsync()).ShouldBe(count);
+        using var posted = await browser.PostFormAsync("/pay", Cabinet.TokenIn(form),
+            ("account", account.ToString(CultureInfo.InvariantCulture)), ("amount", "100.00"), ("method", "bank_card"), ("contact", "payer@example.ru"),
+            ("consent", "true"), ("saveCard", "true"), ("language", language));
+
+        posted.StatusCode.ShouldBe(HttpStatusCode.Redirect, await posted.Content.ReadAsStringAsync());
+        var id = await ScalarStringAsync("SELECT public_id FROM payments WHERE account_id = @account ORDER BY id DESC LIMIT 1", new { account });
+        var (text, at, source) = await ConsentOfAsync(id);
+        text.ShouldBe(stored);
+        at.ShouldNotBeNull();
+        source.ShouldBe(1);
     }
 
     [Fact]
@@ -346,6 +426,22 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
         using var database = factory.OpenDatabase();
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+
+    private async Task<(string? Text, string? At, int Source)> ConsentOfAsync(string publicId)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        var row = await connection.QuerySingleAsync<(string? Text, object? At, long Source)>(
+            "SELECT consent_text, consent_at, source FROM payments WHERE public_id = @publicId", new { publicId });
+        return (row.Text, row.At?.ToString(), (int)row.Source);
+    }
+
+    private async Task<string> ScalarStringAsync(string sql, object args)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<string>(sql, args) ?? "";
     }
 
     private async Task<long> PaymentCountAsync()

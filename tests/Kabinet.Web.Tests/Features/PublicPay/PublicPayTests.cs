@@ -148,8 +148,15 @@ public abstract partial class PublicPayTests(KabinetFactory factory)
         await ShouldRevealNothingAsync(html, Contract(9));
 
         using var pay = await browser.PostFormAsync(
-            Page + "?handler=Pay", Cabinet.TokenIn(html), ("reference", ReferenceIn(html)), ("amount", "120.00"), ("contact", "payer@example.ru"), ("consent", "true"));
+            Page + "?handler=Pay", Cabinet.TokenIn(html), ("reference", ReferenceIn(html)), ("amount", "120.00"), ("contact", "payer@example.ru"), ("consent", "true"),
+            ("language", "en"));
         pay.StatusCode.ShouldBe(HttpStatusCode.Redirect, await pay.Content.ReadAsStringAsync());
+        // The consent is kept as the form showed it, in the language it was shown in.
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        (await connection.ExecuteScalarAsync<string>(
+            "SELECT p.consent_text FROM payments p JOIN accounts a ON a.id = p.account_id JOIN contracts c ON c.id = a.contract_id WHERE c.number = @number ORDER BY p.id DESC LIMIT 1",
+            new { number = Contract(9) })).ShouldBe("I accept the terms of the public offer (/offer)");
     }
 
     [Theory]
