@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Kabinet.Data.Connections;
 using Kabinet.Data.Ledger;
+using Kabinet.Domain.Billing;
 using Kabinet.Domain.Catalog;
 using Kabinet.Domain.Ledger;
 using Kabinet.Domain.Money;
@@ -128,7 +129,8 @@ public abstract class LedgerVerificationTests(PostgresFixture? postgres, Billing
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public async Task Journal_sums_to_zero_after_any_sequence_of_bills_payments_replays_and_reversals(int seed)
+    [InlineData(3)]
+    public async Task Journal_sums_to_zero_after_any_sequence_of_bills_payments_replays_reversals_services_freezes_tariff_changes_and_promised_payments(int seed)
     {
         var random = new Random(seed);
         await using var bed = await BillingBed.CreateAsync(postgres);
@@ -143,11 +145,41 @@ public abstract class LedgerVerificationTests(PostgresFixture? postgres, Billing
         await bed.BillAsync(day);
         var payments = 0;
         var log = new List<string>();
-        for (var step = 0; step < 40; step++)
+        // What each account has booked: one freeze, one pending tariff change and one open promised
+        // payment at a time, as the cabinet allows.
+        var frozenUntil = new Dictionary<long, DateOnly>();
+        var changeOn = new Dictionary<long, DateOnly>();
+        var promisedDue = new Dictionary<long, DateOnly>();
+        for (var step = 0; step < 60; step++)
         {
             var account = accounts[random.Next(accounts.Count)];
-            switch (random.Next(5))
+            switch (random.Next(9))
             {
+                case 3:
+                    var mode = random.Next(2) == 0 ? ChargeMode.Daily : ChargeMode.MonthlyInAdvance;
+                    var service = await bed.ServiceAsync(random.NextInt64(1, 90_000), mode, chargedWhileFrozen: random.Next(2) == 0);
+                    await bed.AddServiceAsync(account.Id, service, day.AddDays(1), random.Next(2) == 0 ? null : day.AddDays(random.Next(2, 40)));
+                    log.Add($"service {account.Id} {mode}");
+                    break;
+                case 4 when !frozenUntil.TryGetValue(account.Id, out var until) || until < day:
+                    var start = day.AddDays(random.Next(1, 5));
+                    var end = start.AddDays(random.Next(2, 20));
+                    await bed.FreezeAsync(account.Id, start, end, start.AddDays(random.Next(0, 4)), random.NextInt64(0, 2_000));
+                    frozenUntil[account.Id] = end;
+                    log.Add($"freeze {account.Id} {start:MM-dd}..{end:MM-dd}");
+                    break;
+                case 5 when !changeOn.TryGetValue(account.Id, out var on) || on <= day:
+                    var next = await bed.TariffAsync(random.NextInt64(1, 900_000), random.Next(2) == 0 ? ChargeMode.Daily : ChargeMode.MonthlyInAdvance);
+                    var (effective, changeMode) = random.Next(2) == 0 ? (day.AddDays(1), 1) : (BillingCalendar.FirstOfNextMonth(day), 2);
+                    await bed.TariffChangeAsync(account.Id, account.TariffId, next, effective, changeMode);
+                    changeOn[account.Id] = effective;
+                    log.Add($"tariff change {account.Id} {effective:MM-dd}");
+                    break;
+                case 6 when !promisedDue.TryGetValue(account.Id, out var due) || due < day:
+                    await bed.PromisedAsync(account, random.NextInt64(1, 100_000), day, day.AddDays(5));
+                    promisedDue[account.Id] = day.AddDays(5);
+                    log.Add($"promised {account.Id}");
+                    break;
                 case 0:
                     day = day.AddDays(random.Next(1, 4));
                     await bed.BillAsync(day);
