@@ -1,4 +1,4 @@
-using System.Globalization;
+using Kabinet.Domain.Money;
 using Kabinet.Web.Features.Payments;
 using Kabinet.Web.Features.Shared;
 using Microsoft.AspNetCore.Authorization;
@@ -17,9 +17,9 @@ public sealed class IndexModel(IOptions<ProviderOptions> provider, IOptions<Paym
 {
     public ProviderOptions Provider => provider.Value;
 
-    public string Min => limits.Value.MinAmount.ToString("0.00", CultureInfo.InvariantCulture);
+    public Money Min => new((long)(limits.Value.MinAmount * 100));
 
-    public string Max => limits.Value.MaxAmount.ToString("0.00", CultureInfo.InvariantCulture);
+    public Money Max => new((long)(limits.Value.MaxAmount * 100));
 
     public void OnGet()
     {

@@ -25,7 +25,7 @@ public sealed partial class OfferTests(SqliteApp app) : IClassFixture<SqliteApp>
         html.ShouldContain(provider.Bik);
         html.ShouldContain("54-ФЗ");
         html.ShouldContain("Автоплатёж");
-        html.ShouldContain("от 10.00 до 15000.00 ₽");
+        html.ShouldContain("от 10,00\u00A0₽ до 15\u00A0000,00\u00A0₽");
         html.ShouldNotContain("{name}");
     }
 
