@@ -2,7 +2,9 @@ namespace Kabinet.Web.Features.Payments;
 
 /// <summary>
 /// Asks the gateway about payments that stay pending, so a lost notification, or a crash between
-/// the gateway's success and the credit, still ends credited (once: the credit is idempotent).
+/// the gateway's success and the credit, still ends credited (once: the credit is idempotent); and
+/// sends a saved card's charge whose create got no answer again, with its Idempotence-Key, so a card
+/// charged behind a timeout is credited too.
 /// Every instance may run it; the credit's database gate makes concurrent runs harmless.
 /// </summary>
 public sealed class PaymentReconciliationJob(OnlinePayments payments, TimeProvider time, ILogger<PaymentReconciliationJob> logger) : BackgroundService
@@ -33,7 +35,8 @@ public sealed class PaymentReconciliationJob(OnlinePayments payments, TimeProvid
         var stale = await payments.StalePendingAsync(TimeSpan.FromSeconds(10), TimeSpan.FromDays(2), 500, ct);
         foreach (var payment in stale)
         {
-            await payments.ConfirmAsync(payment.GatewayPaymentId!, ct);
+            // Asked by its gateway id, or (a saved card's charge never answered) sent again with its key.
+            await payments.ReconcileAsync(payment, ct);
         }
 
         return stale.Count;
