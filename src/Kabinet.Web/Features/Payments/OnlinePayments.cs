@@ -329,21 +329,22 @@ public sealed class OnlinePayments(
 
     /// <summary>
     /// Pending payments old enough to ask the gateway about (the reconciliation job): those with a
-    /// gateway id, and saved cards' charges whose create was never answered (<see cref="ResendAfter"/>).
+    /// gateway id, and saved cards' charges whose create was never answered (<see cref="ResendAfter"/>);
+    /// in id order, after <paramref name="afterId"/>.
     /// </summary>
-    public async Task<IReadOnlyList<PaymentRecord>> StalePendingAsync(TimeSpan olderThan, TimeSpan youngerThan, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<PaymentRecord>> StalePendingAsync(TimeSpan olderThan, TimeSpan youngerThan, long afterId, int limit, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         return (await connection.QueryAsync<PaymentRecord>(
             $"""
             SELECT {Columns} FROM payments p JOIN accounts a ON a.id = p.account_id
-            WHERE p.status = 1 AND p.created_at > @after
+            WHERE p.status = 1 AND p.created_at > @after AND p.id > @afterId
               AND (p.gateway_payment_id IS NOT NULL AND p.created_at < @before
                    OR p.gateway_payment_id IS NULL AND p.gateway_request IS NOT NULL AND p.created_at < @unanswered)
             ORDER BY p.id LIMIT @limit
             """,
-            new { before = now - olderThan, unanswered = now - ResendAfter, after = now - youngerThan, limit })).ToList();
+            new { before = now - olderThan, unanswered = now - ResendAfter, after = now - youngerThan, afterId, limit })).ToList();
     }
 
     /// <summary>

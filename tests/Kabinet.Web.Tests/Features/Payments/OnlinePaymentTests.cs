@@ -207,6 +207,64 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
         (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 440_00);
     }
 
+    [Fact]
+    public async Task A_payment_the_gateway_fails_on_does_not_keep_reconciliation_from_crediting_the_others_even_a_week_later()
+    {
+        var (api, account) = await SubscriberAsync(31);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        var (broken, _) = await PaymentFlow.StartAsync(api, account, "110.00");
+        var (paid, _) = await PaymentFlow.StartAsync(api, account, "220.00");
+        var (paidLater, _) = await PaymentFlow.StartAsync(api, account, "330.00");
+        var brokenId = await PaymentFlow.GatewayIdAsync(factory, broken);
+        var paidId = await PaymentFlow.GatewayIdAsync(factory, paid);
+        var paidLaterId = await PaymentFlow.GatewayIdAsync(factory, paidLater);
+        using (var database = factory.OpenSandboxDatabase())
+        {
+            await using var connection = await database.OpenAsync();
+            // The acquirer can no longer read its own record of the first payment: it answers 500 for
+            // it, every time. The second is paid, and Kabinet never hears of it; the third is still
+            // pending at the acquirer.
+            (await connection.ExecuteAsync("UPDATE sandbox_payments SET metadata = '{not json' WHERE id = @brokenId", new { brokenId })).ShouldBe(1);
+            (await connection.ExecuteAsync(
+                "UPDATE sandbox_payments SET status = 'succeeded', paid = TRUE, method_id = 'pm_' || id, card_last4 = '4477' WHERE id = @paidId",
+                new { paidId })).ShouldBe(1);
+        }
+
+        var failure = await Should.ThrowAsync<Kabinet.Web.Integrations.YooKassa.GatewayException>(
+            factory.Services.GetRequiredService<Kabinet.Web.Integrations.YooKassa.YooKassaClient>().GetPaymentAsync(brokenId, CancellationToken.None));
+        ((int)failure.Status).ShouldBe(500);
+
+        using var restarted = factory.Restarted();
+        restarted.StartRealServer();
+        restarted.Clock.Set(factory.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        var job = restarted.Services.GetServices<IHostedService>().OfType<PaymentReconciliationJob>().Single();
+
+        // The broken payment comes first (ids in order) and throws; the pass goes on past it.
+        await job.RunOnceAsync(CancellationToken.None);
+
+        (await PaymentFlow.CreditsAsync(factory, paidId)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 220_00);
+        (await ScalarAsync("SELECT status FROM payments WHERE public_id = @broken", new { broken })).ShouldBe(1);
+
+        // The third is paid, and its notifications are lost too; a week later (beyond the old two-day
+        // cutoff) reconciliation still finds and credits it.
+        using (var database = factory.OpenSandboxDatabase())
+        {
+            await using var connection = await database.OpenAsync();
+            (await connection.ExecuteAsync(
+                "UPDATE sandbox_payments SET status = 'succeeded', paid = TRUE, method_id = 'pm_' || id, card_last4 = '4477' WHERE id = @paidLaterId",
+                new { paidLaterId })).ShouldBe(1);
+        }
+
+        restarted.Clock.Advance(TimeSpan.FromDays(7));
+        await job.RunOnceAsync(CancellationToken.None);
+
+        (await PaymentFlow.CreditsAsync(factory, paidLaterId)).ShouldBe(1);
+        (await PaymentFlow.CreditsAsync(factory, paidId)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 550_00);
+        (await ScalarAsync("SELECT status FROM payments WHERE public_id = @broken", new { broken })).ShouldBe(1);
+    }
+
     [Theory]
     [InlineData("0.00", "payment.amount_invalid")]
     [InlineData("-10.00", "payment.amount_invalid")]
