@@ -157,6 +157,8 @@ public sealed class OnlinePayments(
     /// </summary>
     public static readonly TimeSpan ResendUntil = TimeSpan.FromHours(23);
 
+    private const string LocalStatusSql = "SELECT status FROM payments WHERE gateway = @gateway AND gateway_payment_id = @id";
+
     /// <summary>The columns of a <see cref="PaymentRecord"/>, from payments p joined to accounts a.</summary>
     internal const string Columns = """
         p.id AS Id, p.public_id AS PublicId, p.account_id AS AccountId, a.contract_id AS ContractId, p.amount AS Amount,
@@ -310,6 +312,20 @@ public sealed class OnlinePayments(
         }
 
         return await ApplyAsync(payment, notifiedAt, ct);
+    }
+
+    /// <summary>
+    /// The local status of the payment of ours with this gateway id; null when none has it. The
+    /// notification endpoint's first step: one indexed read, on a kept read session.
+    /// </summary>
+    public async Task<PaymentStatus?> LocalStatusAsync(string gatewayPaymentId, CancellationToken ct)
+    {
+        await using var session = await database.OpenReadSessionAsync(ct);
+        var command = session.Command(LocalStatusSql);
+        ReadSession.Set(command, "@gateway", gatewayOptions.Value.Name);
+        ReadSession.Set(command, "@id", gatewayPaymentId);
+        var status = await command.ExecuteScalarAsync(ct);
+        return status is null or DBNull ? null : (PaymentStatus)Convert.ToInt32(status, CultureInfo.InvariantCulture);
     }
 
     /// <summary>A payment by its public id.</summary>

@@ -144,6 +144,43 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
     }
 
     [Fact]
+    public async Task A_notification_for_an_id_that_is_not_ours_is_answered_200_without_asking_the_gateway()
+    {
+        var (api, account) = await SubscriberAsync(29);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        var (id, page) = await PaymentFlow.StartAsync(api, account, "130.00");
+        var gatewayId = await PaymentFlow.GatewayIdAsync(factory, id);
+        // A second Kabinet over the same database whose gateway calls go through a real HTTP proxy
+        // that records them: what it sees is every call Kabinet made to the gateway.
+        await using var proxy = await GatewayProxy.StartAsync(factory.ClientOptions.BaseAddress);
+        using var app = factory.Restarted(new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Kabinet:Gateway:BaseUrl"] = new Uri(proxy.Address, "sandbox-acquirer/v3/").ToString(),
+        });
+        app.StartRealServer();
+        app.Clock.Set(factory.Clock.GetUtcNow());
+        using var client = app.CreateClient();
+        var stranger = "sbx_" + Guid.NewGuid().ToString("N");
+
+        (await PaymentFlow.NotifyAsync(client, stranger)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PaymentFlow.NotifyAsync(client, stranger, "canceled")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        proxy.Seen.ShouldNotContain(call => call.Contains(stranger, StringComparison.Ordinal));
+        (await PaymentFlow.CreditsAsync(factory, stranger)).ShouldBe(0);
+
+        // One of ours that is pending is asked about; once it is decided, a notification asks nothing more.
+        var check = "GET /sandbox-acquirer/v3/payments/" + gatewayId;
+        (await PaymentFlow.NotifyAsync(client, gatewayId)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        proxy.Seen.Count(call => call == check).ShouldBe(1);
+        await PaymentFlow.PayAsync(factory, page, "5555555555554477");
+        (await PaymentFlow.GetAsync(api, id)).GetProperty("status").GetString().ShouldBe("succeeded");
+        (await PaymentFlow.NotifyAsync(client, gatewayId)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        proxy.Seen.Count(call => call == check).ShouldBe(1);
+        (await PaymentFlow.CreditsAsync(factory, gatewayId)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 130_00);
+    }
+
+    [Fact]
     public async Task A_gateway_success_for_another_amount_or_for_a_payment_Kabinet_never_started_credits_nothing()
     {
         var (api, account) = await SubscriberAsync(22);
