@@ -205,6 +205,8 @@ public sealed class OnlinePayments(
         {
             await using var connection = await database.OpenAsync(ct);
             accountNumber = await connection.ExecuteScalarAsync<string>("SELECT number FROM accounts WHERE id = @AccountId", new { request.AccountId }) ?? "";
+            // The description is shown on the gateway's hosted page: masked for a payer who has not logged in.
+            accountNumber = request.Source == PaymentSource.Public ? PublicPay.PublicPayments.Mask(accountNumber) : accountNumber;
         }
 
         // A saved card's charge keeps its create body: if the gateway's answer is lost, the same bytes
@@ -559,6 +561,8 @@ public sealed class OnlinePayments(
             ["payment_id"] = publicId,
             ["account_id"] = request.AccountId.ToString(CultureInfo.InvariantCulture),
         };
+        // Shown on the gateway's hosted page; for a payment from the public page the number is the
+        // masked one that page shows (PaymentStarter). The receipt's item names no account.
         var description = "Пополнение лицевого счёта " + accountNumber;
         return request.SavedMethodId is { } methodId
             ? new YkCreatePayment(new YkAmount(amount), true, description, metadata, PaymentMethodId: methodId, Receipt: receipt)
