@@ -38,6 +38,14 @@ public sealed class AutopayJob(
     // A claimed run with no payment after this long was interrupted (a crash); the next pass finishes it.
     private static readonly TimeSpan Interrupted = TimeSpan.FromMinutes(5);
 
+    // A claimed run with no payment after this long is not charged late for its period: it is failed.
+    private static readonly TimeSpan Abandoned = TimeSpan.FromDays(3);
+
+    // How long a run left pending is followed until its payment is decided: a payment is decided well
+    // within it (an unanswered charge within OnlinePayments.ResendUntil), so even after days of
+    // downtime every run gets its outcome recorded, and notified, once.
+    private static readonly TimeSpan Followed = TimeSpan.FromDays(30);
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -79,8 +87,12 @@ public sealed class AutopayJob(
                 JOIN accounts a ON a.id = r.account_id
                 JOIN ledger_accounts la ON la.id = a.ledger_account_id
                 WHERE r.enabled = TRUE
+                  -- Not while an earlier charge of the rule is undecided (a gateway that has not answered):
+                  -- a balance that its money has not reached yet would charge the card again.
+                  AND NOT EXISTS (SELECT 1 FROM autopay_runs pr WHERE pr.rule_id = r.id AND pr.status = 1 AND pr.created_at > @after)
                 ORDER BY r.id
-                """)).ToList();
+                """,
+                new { after = clock.UtcNow - Followed })).ToList();
         }
 
         foreach (var rule in rules)
@@ -178,7 +190,8 @@ public sealed class AutopayJob(
         await FinishAsync(run, (PaymentStatus)payment.Status, payment.FailureCode, payment.Id, report, ct);
     }
 
-    // Runs a pass left pending: a recurring charge the gateway had not decided, or a crash mid-charge.
+    // Runs a pass left pending: a recurring charge the gateway had not decided, one whose create got no
+    // answer (a timeout or a gateway 5xx: the card may be charged), or a crash mid-charge.
     private async Task FinishPendingAsync(Counter report, CancellationToken ct)
     {
         var now = clock.UtcNow;
@@ -188,7 +201,7 @@ public sealed class AutopayJob(
             pending = (await connection.QueryAsync<PendingRun>(
                 """
                 SELECT r.id AS Id, r.rule_id AS RuleId, r.account_id AS AccountId, a.contract_id AS ContractId, r.period AS Period,
-                       r.amount AS Amount, r.created_at AS CreatedAt, p.status AS PaymentStatus, p.gateway_payment_id AS GatewayPaymentId,
+                       r.amount AS Amount, r.created_at AS CreatedAt, p.status AS PaymentStatus, p.public_id AS PaymentPublicId,
                        ru.enabled AS RuleEnabled, m.gateway_method_id AS GatewayMethodId, m.revoked_at AS RevokedAt
                 FROM autopay_runs r
                 JOIN accounts a ON a.id = r.account_id
@@ -199,30 +212,53 @@ public sealed class AutopayJob(
                 ORDER BY r.id
                 LIMIT 500
                 """,
-                new { after = now - TimeSpan.FromDays(3) })).ToList();
+                new { after = now - Followed })).ToList();
         }
 
         foreach (var run in pending)
         {
-            if (run.PaymentStatus is { } status)
+            ct.ThrowIfCancellationRequested();
+            try
             {
-                if (status == (int)PaymentStatus.Pending && run.GatewayPaymentId is { } gatewayId)
-                {
-                    await payments.ConfirmAsync(gatewayId, ct);
-                }
-
-                await SettleAsync(run, report, ct);
+                await FinishPendingAsync(run, now, report, ct);
             }
-            else if (run.CreatedAt < now - Interrupted)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                if (!run.RuleEnabled || run.RevokedAt is not null)
-                {
-                    await FinishAsync(run, PaymentStatus.Canceled, run.RuleEnabled ? "method_revoked" : "rule_disabled", null, report, ct);
-                }
-                else
-                {
-                    await ChargeAsync(run, run.GatewayMethodId!, report, ct);
-                }
+                // One run's trouble must not stop the others, nor this pass's new charges.
+                logger.LogError(e, "Autopay run {RunId} of rule {RuleId} could not be finished; retrying on the next pass", run.Id, run.RuleId);
+            }
+        }
+    }
+
+    private async Task FinishPendingAsync(PendingRun run, DateTimeOffset now, Counter report, CancellationToken ct)
+    {
+        if (run.PaymentStatus is { } status)
+        {
+            if (status == (int)PaymentStatus.Pending)
+            {
+                // Asks the gateway by the payment's id or, when the create was never answered, sends it
+                // again with the run's Idempotence-Key (the reconciliation job does the same; both are idempotent).
+                await payments.ReconcileAsync(run.PaymentPublicId!, ct);
+            }
+
+            // Recorded once the payment is decided, however long that takes (a charge never answered
+            // is decided within OnlinePayments.ResendUntil), and after a restart as well.
+            await SettleAsync(run, report, ct);
+        }
+        else if (run.CreatedAt < now - Abandoned)
+        {
+            // Claimed and never charged, and too long ago to charge for that period now.
+            await FinishAsync(run, PaymentStatus.Canceled, "interrupted", null, report, ct);
+        }
+        else if (run.CreatedAt < now - Interrupted)
+        {
+            if (!run.RuleEnabled || run.RevokedAt is not null)
+            {
+                await FinishAsync(run, PaymentStatus.Canceled, run.RuleEnabled ? "method_revoked" : "rule_disabled", null, report, ct);
+            }
+            else
+            {
+                await ChargeAsync(run, run.GatewayMethodId!, report, ct);
             }
         }
     }
@@ -407,7 +443,7 @@ public sealed class PendingRun
 
     public int? PaymentStatus { get; init; }
 
-    public string? GatewayPaymentId { get; init; }
+    public string? PaymentPublicId { get; init; }
 
     public bool RuleEnabled { get; init; }
 

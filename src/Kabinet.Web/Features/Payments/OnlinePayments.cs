@@ -100,7 +100,7 @@ public sealed class PaymentRecord
 /// <summary>A payment to record before the gateway is asked for it.</summary>
 internal sealed record NewPayment(
     string PublicId, long AccountId, long Amount, int Method, int Source, string Gateway, string IdempotenceKey, string ReceiptContact,
-    bool SaveMethod, string? ConsentText, DateTimeOffset? ConsentAt, long? AutopayRuleId, DateTimeOffset At);
+    bool SaveMethod, string? ConsentText, DateTimeOffset? ConsentAt, long? AutopayRuleId, DateTimeOffset At, string? GatewayRequest);
 
 /// <summary>What the gateway gave a started payment: its id there and where the payer confirms it.</summary>
 internal sealed record GatewayReference(string PublicId, string GatewayPaymentId, string? ConfirmationUrl, DateTimeOffset At);
@@ -137,6 +137,30 @@ public sealed class OnlinePayments(
     private readonly GroupCommit<GatewayReference, bool> _gatewayIds = new(
         database.Kind == DatabaseKind.Postgres ? 2 : 1, 128, group => RecordGatewayIdsAsync(database, group),
         g => $"The gateway id {g.GatewayPaymentId} of payment {g.PublicId}", logger);
+
+    /// <summary>
+    /// The failure code a pending payment carries while the gateway has not answered its create (a
+    /// saved card's charge after a timeout, a dropped connection or a gateway 5xx): not a failure,
+    /// a question still open. Cleared when the answer is recorded.
+    /// </summary>
+    public const string NoAnswer = "gateway_no_answer";
+
+    /// <summary>
+    /// How long after its creation an unanswered saved-card charge is first sent again: longer than
+    /// the gateway client's timeout, so a create still on its way (here or on another instance) is not raced.
+    /// </summary>
+    public static readonly TimeSpan ResendAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Until when after its creation an unanswered saved-card charge is sent again. YooKassa keeps an
+    /// Idempotence-Key for 24 hours from the first request with it; a re-send after that would be a
+    /// new charge of the card, not a question about the first. An hour short of it (the first request
+    /// left a moment after created_at, and clocks differ), reconciliation gives up: the payment is
+    /// failed and an error logged for a person to look it up at the gateway.
+    /// </summary>
+    public static readonly TimeSpan ResendUntil = TimeSpan.FromHours(23);
+
+    private const string LocalStatusSql = "SELECT status FROM payments WHERE gateway = @gateway AND gateway_payment_id = @id";
 
     /// <summary>The columns of a <see cref="PaymentRecord"/>, from payments p joined to accounts a.</summary>
     internal const string Columns = """
@@ -184,12 +208,19 @@ public sealed class OnlinePayments(
         {
             await using var connection = await database.OpenAsync(ct);
             accountNumber = await connection.ExecuteScalarAsync<string>("SELECT number FROM accounts WHERE id = @AccountId", new { request.AccountId }) ?? "";
+            // The description is shown on the gateway's hosted page: masked for a payer who has not logged in.
+            accountNumber = request.Source == PaymentSource.Public ? PublicPay.PublicPayments.Mask(accountNumber) : accountNumber;
         }
 
+        // A saved card's charge keeps its create body: if the gateway's answer is lost, the same bytes
+        // go again with the same Idempotence-Key (ResendAsync).
+        var body = Build(request, amount.Value, publicId, accountNumber);
+        var savedCardBody = request.SavedMethodId is null ? null : YooKassaClient.Serialize(body);
         var inserted = await _inserts.WriteAsync(
             new NewPayment(
                 publicId, request.AccountId, amount.Value.Kopecks, (int)request.Method, (int)request.Source, gatewayOptions.Value.Name, key,
-                request.ReceiptContact, request.SaveMethod, request.ConsentText, request.ConsentText is null ? null : now, request.AutopayRuleId, now),
+                request.ReceiptContact, request.SaveMethod, request.ConsentText, request.ConsentText is null ? null : now, request.AutopayRuleId, now,
+                savedCardBody),
             ct);
         if (!inserted)
         {
@@ -206,10 +237,30 @@ public sealed class OnlinePayments(
         YkPayment created;
         try
         {
-            created = await gateway.CreatePaymentAsync(Build(request, amount.Value, publicId, accountNumber), key, ct);
+            created = savedCardBody is null
+                ? await gateway.CreatePaymentAsync(body, key, ct)
+                : await gateway.CreatePaymentAsync(savedCardBody, key, ct);
         }
-        catch (Exception e) when (e is GatewayException or HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested && (e is GatewayException || YooKassaClient.OutcomeUnknown(e)))
         {
+            // (The caller's own cancellation is not caught: the row stays pending with no gateway id,
+            // as after a crash mid-call; a saved card's charge is then re-sent by reconciliation.)
+            if (savedCardBody is not null && YooKassaClient.OutcomeUnknown(e))
+            {
+                // A saved card's charge is decided at the gateway on create, with no payer in the loop:
+                // the card may be charged already. Failing it here would lose that money (and autopay
+                // would charge again next period), so it stays pending, marked as unanswered, and the
+                // reconciliation job re-sends the same body with the same Idempotence-Key until the
+                // gateway answers (ResendAsync).
+                logger.LogWarning(e, "The gateway's answer to saved-card charge {PublicId} is unknown; it stays pending and is asked again", publicId);
+                await MarkUnansweredAsync(publicId, ct);
+                return new StartedPayment(publicId, null, PaymentStatus.Pending);
+            }
+
+            // A redirect payment fails here safely, whatever the gateway did: no money moves until the
+            // payer confirms on the gateway's page, and only this answer (now lost) carried its address;
+            // a payment the gateway did create expires there unpaid. A definite refusal (4xx) is a
+            // failure for a saved card too.
             logger.LogError(e, "The gateway did not take payment {PublicId}", publicId);
             await FailAsync(publicId, "gateway_unavailable", ct);
             return new Error("payment.gateway_unavailable");
@@ -221,6 +272,26 @@ public sealed class OnlinePayments(
         var status = created.Status == YkPayment.Pending ? PaymentStatus.Pending : await ApplyAsync(created, null, ct);
         return new StartedPayment(publicId, created.Confirmation?.ConfirmationUrl, status);
     }
+
+    /// <summary>
+    /// Brings a pending payment up to date (the reconciliation job, and autopay for its own runs):
+    /// asks the gateway about it by its gateway id or, for a saved card's charge whose create was never
+    /// answered, sends that create again (<see cref="ResendAsync"/>). Null when nothing could be learnt.
+    /// </summary>
+    public async Task<PaymentStatus?> ReconcileAsync(PaymentRecord payment, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        if (payment.Status != (int)PaymentStatus.Pending)
+        {
+            return (PaymentStatus)payment.Status;
+        }
+
+        return payment.GatewayPaymentId is { } gatewayId ? await ConfirmAsync(gatewayId, ct) : await ResendAsync(payment, ct);
+    }
+
+    /// <summary>The same, for a payment by its public id.</summary>
+    public async Task<PaymentStatus?> ReconcileAsync(string publicId, CancellationToken ct) =>
+        await FindAsync(publicId, ct) is { } payment ? await ReconcileAsync(payment, ct) : null;
 
     /// <summary>
     /// Asks the gateway for the truth about a payment and applies it; what notifications, the result
@@ -248,6 +319,20 @@ public sealed class OnlinePayments(
         return await ApplyAsync(payment, notifiedAt, ct);
     }
 
+    /// <summary>
+    /// The local status of the payment of ours with this gateway id; null when none has it. The
+    /// notification endpoint's first step: one indexed read, on a kept read session.
+    /// </summary>
+    public async Task<PaymentStatus?> LocalStatusAsync(string gatewayPaymentId, CancellationToken ct)
+    {
+        await using var session = await database.OpenReadSessionAsync(ct);
+        var command = session.Command(LocalStatusSql);
+        ReadSession.Set(command, "@gateway", gatewayOptions.Value.Name);
+        ReadSession.Set(command, "@id", gatewayPaymentId);
+        var status = await command.ExecuteScalarAsync(ct);
+        return status is null or DBNull ? null : (PaymentStatus)Convert.ToInt32(status, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A payment by its public id.</summary>
     public async Task<PaymentRecord?> FindAsync(string publicId, CancellationToken ct)
     {
@@ -263,18 +348,94 @@ public sealed class OnlinePayments(
             $"SELECT {Columns} FROM payments p JOIN accounts a ON a.id = p.account_id WHERE p.idempotence_key = @key", new { key });
     }
 
-    /// <summary>Pending payments old enough to ask the gateway about (the reconciliation job).</summary>
-    public async Task<IReadOnlyList<PaymentRecord>> StalePendingAsync(TimeSpan olderThan, TimeSpan youngerThan, int limit, CancellationToken ct)
+    /// <summary>
+    /// Pending payments old enough to ask the gateway about (the reconciliation job): those with a
+    /// gateway id, and saved cards' charges whose create was never answered (<see cref="ResendAfter"/>);
+    /// in id order, after <paramref name="afterId"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<PaymentRecord>> StalePendingAsync(TimeSpan olderThan, TimeSpan youngerThan, long afterId, int limit, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         return (await connection.QueryAsync<PaymentRecord>(
             $"""
             SELECT {Columns} FROM payments p JOIN accounts a ON a.id = p.account_id
-            WHERE p.status = 1 AND p.gateway_payment_id IS NOT NULL AND p.created_at < @before AND p.created_at > @after
+            WHERE p.status = 1 AND p.created_at > @after AND p.id > @afterId
+              AND (p.gateway_payment_id IS NOT NULL AND p.created_at < @before
+                   OR p.gateway_payment_id IS NULL AND p.gateway_request IS NOT NULL AND p.created_at < @unanswered)
             ORDER BY p.id LIMIT @limit
             """,
-            new { before = now - olderThan, after = now - youngerThan, limit })).ToList();
+            new { before = now - olderThan, unanswered = now - ResendAfter, after = now - youngerThan, afterId, limit })).ToList();
+    }
+
+    /// <summary>
+    /// Sends a saved card's charge whose create was never answered again: the body stored with it and
+    /// its Idempotence-Key, so the gateway answers with the payment it made the first time (YooKassa
+    /// and the sandbox return the same payment for the same key within 24 h), or makes it now if the
+    /// first request never reached it. The answer is recorded (its gateway id) and applied.
+    /// </summary>
+    private async Task<PaymentStatus?> ResendAsync(PaymentRecord payment, CancellationToken ct)
+    {
+        string? body;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            body = await connection.ExecuteScalarAsync<string?>(
+                "SELECT gateway_request FROM payments WHERE id = @Id AND status = 1 AND gateway_payment_id IS NULL", new { payment.Id });
+        }
+
+        // A redirect payment never answered (a crash, or the payer leaving mid-call) has no body to
+        // send: nobody was given its page, so no money can come of it. Likewise one answered meanwhile.
+        var age = time.GetUtcNow() - payment.CreatedAt;
+        if (body is null || age < ResendAfter)
+        {
+            return null;
+        }
+
+        if (age >= ResendUntil)
+        {
+            logger.LogError(
+                "Saved-card charge {PublicId} (Idempotence-Key {Key}) has had no answer from the gateway for {Age}; the key is about to expire there, so it is failed. "
+                + "If the gateway did charge the card, find the payment there by its metadata payment_id and credit it by hand",
+                payment.PublicId, payment.IdempotenceKey, age);
+            await FailAsync(payment.PublicId, "gateway_unavailable", ct);
+            return PaymentStatus.Canceled;
+        }
+
+        YkPayment created;
+        try
+        {
+            created = await gateway.CreatePaymentAsync(body, payment.IdempotenceKey, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && YooKassaClient.OutcomeUnknown(e))
+        {
+            logger.LogWarning(e, "Still no answer from the gateway for saved-card charge {PublicId}; asking again on the next pass", payment.PublicId);
+            return null;
+        }
+        catch (GatewayException e) when ((int)e.Status is 401 or 403)
+        {
+            // Refused before the gateway looked at the request (the shop's credentials): says nothing
+            // about the first request, which may have charged the card. Asked again until ResendUntil.
+            logger.LogError(e, "The gateway refused the credentials when asked again about saved-card charge {PublicId}", payment.PublicId);
+            return null;
+        }
+        catch (GatewayException e)
+        {
+            // A definite refusal of this very request (same body, same key): the gateway did not charge.
+            logger.LogError(e, "The gateway refused saved-card charge {PublicId}", payment.PublicId);
+            await FailAsync(payment.PublicId, "gateway_unavailable", ct);
+            return PaymentStatus.Canceled;
+        }
+
+        logger.LogInformation("Saved-card charge {PublicId} answered on asking again: gateway payment {GatewayPaymentId}, {Status}", payment.PublicId, created.Id, created.Status);
+        await database.WriteAsync(
+            connection => connection.ExecuteAsync(
+                """
+                UPDATE payments SET gateway_payment_id = @gatewayId, confirmation_url = @url, failure_code = NULL, updated_at = @now
+                WHERE id = @Id AND gateway_payment_id IS NULL
+                """,
+                new { gatewayId = created.Id, url = created.Confirmation?.ConfirmationUrl, now = time.GetUtcNow(), payment.Id }),
+            ct);
+        return created.Status == YkPayment.Pending ? PaymentStatus.Pending : await ApplyAsync(created, null, ct);
     }
 
     private async Task<PaymentStatus> ApplyAsync(YkPayment payment, DateTimeOffset? notifiedAt, CancellationToken ct)
@@ -334,15 +495,16 @@ public sealed class OnlinePayments(
                 ("consent_text", group.Select(p => p.ConsentText).ToArray()),
                 ("consent_at", group.Select(p => p.ConsentAt).ToArray()),
                 ("autopay_rule_id", group.Select(p => p.AutopayRuleId).ToArray()),
-                ("at", group.Select(p => p.At).ToArray()));
+                ("at", group.Select(p => p.At).ToArray()),
+                ("gateway_request", group.Select(p => p.GatewayRequest).ToArray()));
             var genericPlans = SqlRows.GenericPlans(connection);
             // WHERE TRUE: without it SQLite would read ON CONFLICT as the join's ON.
             await using var grid = await connection.QueryMultipleAsync(
                 $"""
                 {genericPlans}INSERT INTO payments (public_id, account_id, amount, method, source, gateway, idempotence_key, status, receipt_contact,
-                                      save_method, consent_text, consent_at, autopay_rule_id, created_at, updated_at)
+                                      save_method, consent_text, consent_at, autopay_rule_id, created_at, updated_at, gateway_request)
                 SELECT public_id, account_id, amount, method, source, gateway, idempotence_key, 1, receipt_contact,
-                       save_method, consent_text, consent_at, autopay_rule_id, at, at
+                       save_method, consent_text, consent_at, autopay_rule_id, at, at, gateway_request
                 FROM {rows} WHERE TRUE
                 ON CONFLICT (idempotence_key) DO NOTHING RETURNING public_id
                 """,
@@ -371,6 +533,16 @@ public sealed class OnlinePayments(
             return group.Select(_ => true).ToList();
         });
 
+    // A saved card's charge whose create got no answer: still pending, with the marker for whoever looks.
+    private async Task MarkUnansweredAsync(string publicId, CancellationToken ct)
+    {
+        await database.WriteAsync(
+            connection => connection.ExecuteAsync(
+                "UPDATE payments SET failure_code = @NoAnswer, updated_at = @now WHERE public_id = @publicId AND status = 1 AND gateway_payment_id IS NULL",
+                new { NoAnswer, now = time.GetUtcNow(), publicId }),
+            ct);
+    }
+
     private async Task FailAsync(string publicId, string reason, CancellationToken ct)
     {
         await database.WriteAsync(
@@ -392,6 +564,8 @@ public sealed class OnlinePayments(
             ["payment_id"] = publicId,
             ["account_id"] = request.AccountId.ToString(CultureInfo.InvariantCulture),
         };
+        // Shown on the gateway's hosted page; for a payment from the public page the number is the
+        // masked one that page shows (PaymentStarter). The receipt's item names no account.
         var description = "Пополнение лицевого счёта " + accountNumber;
         return request.SavedMethodId is { } methodId
             ? new YkCreatePayment(new YkAmount(amount), true, description, metadata, PaymentMethodId: methodId, Receipt: receipt)

@@ -44,13 +44,13 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments, P
         long contractId, long accountId, TopUpInput input, PaymentSource source, string returnUrl, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
-        (string Number, string? Email, string? Phone) account;
+        (string Number, string ContractNumber, string? Email, string? Phone) account;
         await using (var connection = await database.OpenAsync(ct))
         {
             // The account's number (for the gateway's description) and the contact on file, in the ownership check.
-            var found = (await connection.QueryAsync<(string Number, string? Email, string? Phone)>(
+            var found = (await connection.QueryAsync<(string Number, string ContractNumber, string? Email, string? Phone)>(
                 """
-                SELECT a.number, s.email, s.phone FROM accounts a
+                SELECT a.number, c.number, s.email, s.phone FROM accounts a
                 JOIN contracts c ON c.id = a.contract_id JOIN subscribers s ON s.id = c.subscriber_id
                 WHERE a.id = @accountId AND a.contract_id = @contractId
                 """,
@@ -95,12 +95,16 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments, P
         }
 
         var save = input.SaveCard && method == PaymentMethod.BankCard;
+        // The number goes into the gateway's description, which its hosted page shows to the payer.
+        // Someone paying without logging in may have found the contract by address and been shown
+        // only the masked number ("1000****0001-1"): the gateway's page shows no more than that.
+        var number = source == PaymentSource.Public ? PublicPay.PublicPayments.Mask(account.Number, account.ContractNumber) : account.Number;
         return await payments.StartAsync(
             new PaymentRequest(accountId, input.Amount, method.Value, source, contact, returnUrl, save,
                 input.Channel == ConsentChannel.Api
                     ? consent.ForApi(input.Consent is null, save, CultureInfo.CurrentUICulture)
                     : consent.ForForm(save, PaymentConsent.Culture(input.Language)),
-                AccountNumber: account.Number),
+                AccountNumber: number),
             ct);
     }
 }

@@ -61,6 +61,30 @@ public sealed class YooKassaClient(IHttpClientFactory clients, IOptions<GatewayO
     public Task<YkPayment> CreatePaymentAsync(YkCreatePayment request, string idempotenceKey, CancellationToken ct) =>
         SendAsync<YkPayment>(HttpMethod.Post, "payments", request, idempotenceKey, ct);
 
+    /// <summary>
+    /// Creates a payment from a request body serialised before (<see cref="Serialize"/>): a create
+    /// whose answer was lost is re-sent byte for byte with the same Idempotence-Key, so the gateway
+    /// answers with the payment it made the first time instead of refusing a changed request.
+    /// </summary>
+    public Task<YkPayment> CreatePaymentAsync(string requestJson, string idempotenceKey, CancellationToken ct) =>
+        SendAsync<YkPayment>(HttpMethod.Post, "payments", new RawJson(requestJson), idempotenceKey, ct);
+
+    /// <summary>A create request's body as it goes on the wire.</summary>
+    public static string Serialize(YkCreatePayment request) => JsonSerializer.Serialize(request, Json);
+
+    /// <summary>
+    /// Whether a failed call may still have been carried out by the gateway: no answer (transport
+    /// error, timeout), an answer that is not the protocol's, or a status that does not refuse the
+    /// request (5xx: "the result is unknown" in YooKassa's words; 408; 429). Only a definite 4xx
+    /// means the gateway did not do it. The caller's own cancellation is the caller's to judge.
+    /// </summary>
+    public static bool OutcomeUnknown(Exception e) => e switch
+    {
+        GatewayException g => (int)g.Status is < 400 or >= 500 or 408 or 429,
+        HttpRequestException or TaskCanceledException or JsonException or IOException => true,
+        _ => false,
+    };
+
     /// <summary>Reads a payment: the truth about its status.</summary>
     public Task<YkPayment> GetPaymentAsync(string id, CancellationToken ct) =>
         SendAsync<YkPayment>(HttpMethod.Get, "payments/" + Uri.EscapeDataString(id), null, null, ct);
@@ -95,7 +119,11 @@ public sealed class YooKassaClient(IHttpClientFactory clients, IOptions<GatewayO
             request.Headers.Add("Idempotence-Key", idempotenceKey);
         }
 
-        if (body is not null)
+        if (body is RawJson raw)
+        {
+            request.Content = new StringContent(raw.Json, Encoding.UTF8, "application/json");
+        }
+        else if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         }
@@ -120,6 +148,8 @@ public sealed class YooKassaClient(IHttpClientFactory clients, IOptions<GatewayO
         return await response.Content.ReadFromJsonAsync<T>(Json, ct)
             ?? throw new GatewayException(response.StatusCode, null);
     }
+
+    private sealed record RawJson(string Json);
 
     private static JsonSerializerOptions CreateJson()
     {

@@ -6,6 +6,7 @@ using Dapper;
 using Kabinet.Domain.Money;
 using Kabinet.Web.Features.Autopay;
 using Kabinet.Web.Features.Ledger;
+using Kabinet.Web.Features.Payments;
 using Kabinet.Web.Hosting;
 using Kabinet.Web.Tests.Features.Payments;
 using Kabinet.Web.Tests.Infrastructure;
@@ -263,6 +264,104 @@ public abstract class AutopayTests(KabinetFactory factory)
         (await (await api.PutAsJsonAsync($"/api/v1/accounts/{account}/autopay", rule)).ShouldBeProblemAsync(HttpStatusCode.Conflict)).Code().ShouldBe("autopay.no_card");
     }
 
+    [Theory]
+    [InlineData(ProxyFault.DropAnswer, 16)]
+    [InlineData(ProxyFault.BadGateway, 17)]
+    public async Task A_charge_whose_answer_is_lost_after_the_bank_took_it_is_credited_once_by_reconciliation_and_recorded(ProxyFault fault, int n)
+    {
+        var (api, account) = await SubscriberAsync(n);
+        var method = await SaveCardAsync(api, account);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        await PutRuleAsync(api, account, new { kind = 1, below = Rub(before + 100_00), amount = "300.00" });
+        // Kabinet reaches the gateway (this Kabinet's sandbox acquirer) through a real HTTP proxy that
+        // passes the charge on and then loses the gateway's answer: the card is charged, Kabinet hears
+        // a reset connection or a 502. No notification comes either, so only reconciliation can tell.
+        await using var proxy = await GatewayProxy.StartAsync(factory.ClientOptions.BaseAddress);
+        using var app = ThroughProxy(proxy);
+        proxy.Spoil(fault, "POST", "/sandbox-acquirer/v3/payments");
+
+        var report = await Job(app).RunOnceAsync(CancellationToken.None);
+
+        proxy.Spoiled.ShouldBe(1);
+        report.ShouldBe(new AutopayReport(1, 0, 0));
+        (await BankChargesAsync(method)).ShouldBe(1, "the sandbox took the charge");
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before);
+        var payment = await AutopayPaymentAsync(account);
+        payment.Status.ShouldBe(1, "pending: the gateway's answer is unknown, not a failure");
+        payment.FailureCode.ShouldBe("gateway_no_answer");
+        payment.GatewayPaymentId.ShouldBeNull();
+        (await RunStatusAsync(account)).ShouldBe(1);
+        (await EventsAsync(account, "autopay_failed")).ShouldBe(0);
+
+        // Another pass meanwhile charges nothing new: the rule waits for its undecided charge.
+        (await Job(app).RunOnceAsync(CancellationToken.None)).Charged.ShouldBe(0);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        await Reconciliation(app).RunOnceAsync(CancellationToken.None);
+        await Reconciliation(app).RunOnceAsync(CancellationToken.None);
+
+        payment = await AutopayPaymentAsync(account);
+        payment.Status.ShouldBe(2);
+        payment.FailureCode.ShouldBeNull();
+        (await PaymentFlow.CreditsAsync(factory, payment.GatewayPaymentId!)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 300_00);
+        (await BankChargesAsync(method)).ShouldBe(1, "asking again with the same Idempotence-Key charged nothing more");
+
+        (await Job(app).RunOnceAsync(CancellationToken.None)).Succeeded.ShouldBe(1);
+        (await Job(app).RunOnceAsync(CancellationToken.None)).Succeeded.ShouldBe(0);
+        var run = (await GetAutopayAsync(api, account)).GetProperty("recent")[0];
+        run.GetProperty("status").GetString().ShouldBe("succeeded");
+        (await EventsAsync(account, "autopay_succeeded")).ShouldBe(1);
+        (await EventsAsync(account, "autopay_failed")).ShouldBe(0);
+
+        // The next period: the money arrived, the balance is above the threshold, no second charge.
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        (await Job(app).RunOnceAsync(CancellationToken.None)).Charged.ShouldBe(0);
+        (await BankChargesAsync(method)).ShouldBe(1);
+        (await AutopayPaymentsAsync(account)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 300_00);
+        (await factory.Services.GetRequiredService<LedgerVerifier>().VerifyAsync(CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_charge_cut_off_by_a_shutdown_after_the_bank_took_it_is_credited_and_recorded_after_the_restart()
+    {
+        var (api, account) = await SubscriberAsync(18);
+        var method = await SaveCardAsync(api, account);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        await PutRuleAsync(api, account, new { kind = 1, below = Rub(before + 100_00), amount = "300.00" });
+        await using var proxy = await GatewayProxy.StartAsync(factory.ClientOptions.BaseAddress);
+        using (var app = ThroughProxy(proxy))
+        {
+            // The gateway charges the card; its answer is slow, and the process stops meanwhile.
+            proxy.Spoil(ProxyFault.Hold, "POST", "/sandbox-acquirer/v3/payments");
+            using var stopping = new CancellationTokenSource();
+            var pass = Job(app).RunOnceAsync(stopping.Token);
+            await proxy.Held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await stopping.CancelAsync();
+            await Should.ThrowAsync<OperationCanceledException>(pass);
+        }
+
+        (await BankChargesAsync(method)).ShouldBe(1);
+        (await RunStatusAsync(account)).ShouldBe(1);
+        (await AutopayPaymentAsync(account)).Status.ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before);
+
+        using var restarted = factory.Restarted();
+        restarted.StartRealServer();
+        restarted.Clock.Set(factory.Clock.GetUtcNow() + TimeSpan.FromMinutes(10));
+        // The autopay pass finishes its own run: it asks the gateway again, with the run's key.
+        (await Job(restarted).RunOnceAsync(CancellationToken.None)).ShouldBe(new AutopayReport(0, 1, 0));
+
+        var payment = await AutopayPaymentAsync(account);
+        payment.Status.ShouldBe(2);
+        (await PaymentFlow.CreditsAsync(factory, payment.GatewayPaymentId!)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 300_00);
+        (await BankChargesAsync(method)).ShouldBe(1);
+        (await RunStatusAsync(account)).ShouldBe(2);
+        (await EventsAsync(account, "autopay_succeeded")).ShouldBe(1);
+    }
+
     [Fact]
     public async Task Changing_the_rule_keeps_one_rule()
     {
@@ -362,6 +461,50 @@ public abstract class AutopayTests(KabinetFactory factory)
     }
 
     private static AutopayJob Job(KabinetFactory app) => app.Services.GetServices<IHostedService>().OfType<AutopayJob>().Single();
+
+    private static PaymentReconciliationJob Reconciliation(KabinetFactory app) =>
+        app.Services.GetServices<IHostedService>().OfType<PaymentReconciliationJob>().Single();
+
+    // A second Kabinet over the same database whose gateway calls go through the proxy, on the same clock; no notifications.
+    private KabinetFactory ThroughProxy(GatewayProxy proxy)
+    {
+        var app = factory.Restarted(new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Kabinet:Gateway:BaseUrl"] = new Uri(proxy.Address, "sandbox-acquirer/v3/").ToString(),
+            ["Kabinet:Sandbox:FailNotifications"] = "true",
+        });
+        app.StartRealServer();
+        app.Clock.Set(factory.Clock.GetUtcNow());
+        return app;
+    }
+
+    // How many charges of the saved card the sandbox acquirer made (its own records, not Kabinet's).
+    private async Task<long> BankChargesAsync(long method)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        var gatewayMethod = await connection.ExecuteScalarAsync<string>("SELECT gateway_method_id FROM payment_methods WHERE id = @method", new { method });
+        using var sandbox = factory.OpenSandboxDatabase();
+        await using var bank = await sandbox.OpenAsync();
+        return await bank.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM sandbox_payments WHERE method_id = @gatewayMethod AND idempotence_key LIKE 'autopay:%' AND status = 'succeeded'",
+            new { gatewayMethod });
+    }
+
+    private async Task<(int Status, string? FailureCode, string? GatewayPaymentId)> AutopayPaymentAsync(long account)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleAsync<(int, string?, string?)>(
+            "SELECT status, failure_code, gateway_payment_id FROM payments WHERE account_id = @account AND source = 4", new { account });
+    }
+
+    private async Task<int> RunStatusAsync(long account)
+    {
+        using var database = factory.OpenDatabase();
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleAsync<int>("SELECT status FROM autopay_runs WHERE account_id = @account", new { account });
+    }
 
     private static string Contract(int n) => (100_000_000_000 + n).ToString(CultureInfo.InvariantCulture);
 

@@ -144,6 +144,43 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
     }
 
     [Fact]
+    public async Task A_notification_for_an_id_that_is_not_ours_is_answered_200_without_asking_the_gateway()
+    {
+        var (api, account) = await SubscriberAsync(29);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        var (id, page) = await PaymentFlow.StartAsync(api, account, "130.00");
+        var gatewayId = await PaymentFlow.GatewayIdAsync(factory, id);
+        // A second Kabinet over the same database whose gateway calls go through a real HTTP proxy
+        // that records them: what it sees is every call Kabinet made to the gateway.
+        await using var proxy = await GatewayProxy.StartAsync(factory.ClientOptions.BaseAddress);
+        using var app = factory.Restarted(new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Kabinet:Gateway:BaseUrl"] = new Uri(proxy.Address, "sandbox-acquirer/v3/").ToString(),
+        });
+        app.StartRealServer();
+        app.Clock.Set(factory.Clock.GetUtcNow());
+        using var client = app.CreateClient();
+        var stranger = "sbx_" + Guid.NewGuid().ToString("N");
+
+        (await PaymentFlow.NotifyAsync(client, stranger)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PaymentFlow.NotifyAsync(client, stranger, "canceled")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        proxy.Seen.ShouldNotContain(call => call.Contains(stranger, StringComparison.Ordinal));
+        (await PaymentFlow.CreditsAsync(factory, stranger)).ShouldBe(0);
+
+        // One of ours that is pending is asked about; once it is decided, a notification asks nothing more.
+        var check = "GET /sandbox-acquirer/v3/payments/" + gatewayId;
+        (await PaymentFlow.NotifyAsync(client, gatewayId)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        proxy.Seen.Count(call => call == check).ShouldBe(1);
+        await PaymentFlow.PayAsync(factory, page, "5555555555554477");
+        (await PaymentFlow.GetAsync(api, id)).GetProperty("status").GetString().ShouldBe("succeeded");
+        (await PaymentFlow.NotifyAsync(client, gatewayId)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        proxy.Seen.Count(call => call == check).ShouldBe(1);
+        (await PaymentFlow.CreditsAsync(factory, gatewayId)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 130_00);
+    }
+
+    [Fact]
     public async Task A_gateway_success_for_another_amount_or_for_a_payment_Kabinet_never_started_credits_nothing()
     {
         var (api, account) = await SubscriberAsync(22);
@@ -205,6 +242,64 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
 
         (await PaymentFlow.CreditsAsync(factory, gatewayId)).ShouldBe(1);
         (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 440_00);
+    }
+
+    [Fact]
+    public async Task A_payment_the_gateway_fails_on_does_not_keep_reconciliation_from_crediting_the_others_even_a_week_later()
+    {
+        var (api, account) = await SubscriberAsync(31);
+        var before = await PaymentFlow.BalanceAsync(factory, account);
+        var (broken, _) = await PaymentFlow.StartAsync(api, account, "110.00");
+        var (paid, _) = await PaymentFlow.StartAsync(api, account, "220.00");
+        var (paidLater, _) = await PaymentFlow.StartAsync(api, account, "330.00");
+        var brokenId = await PaymentFlow.GatewayIdAsync(factory, broken);
+        var paidId = await PaymentFlow.GatewayIdAsync(factory, paid);
+        var paidLaterId = await PaymentFlow.GatewayIdAsync(factory, paidLater);
+        using (var database = factory.OpenSandboxDatabase())
+        {
+            await using var connection = await database.OpenAsync();
+            // The acquirer can no longer read its own record of the first payment: it answers 500 for
+            // it, every time. The second is paid, and Kabinet never hears of it; the third is still
+            // pending at the acquirer.
+            (await connection.ExecuteAsync("UPDATE sandbox_payments SET metadata = '{not json' WHERE id = @brokenId", new { brokenId })).ShouldBe(1);
+            (await connection.ExecuteAsync(
+                "UPDATE sandbox_payments SET status = 'succeeded', paid = TRUE, method_id = 'pm_' || id, card_last4 = '4477' WHERE id = @paidId",
+                new { paidId })).ShouldBe(1);
+        }
+
+        var failure = await Should.ThrowAsync<Kabinet.Web.Integrations.YooKassa.GatewayException>(
+            factory.Services.GetRequiredService<Kabinet.Web.Integrations.YooKassa.YooKassaClient>().GetPaymentAsync(brokenId, CancellationToken.None));
+        ((int)failure.Status).ShouldBe(500);
+
+        using var restarted = factory.Restarted();
+        restarted.StartRealServer();
+        restarted.Clock.Set(factory.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        var job = restarted.Services.GetServices<IHostedService>().OfType<PaymentReconciliationJob>().Single();
+
+        // The broken payment comes first (ids in order) and throws; the pass goes on past it.
+        await job.RunOnceAsync(CancellationToken.None);
+
+        (await PaymentFlow.CreditsAsync(factory, paidId)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 220_00);
+        (await ScalarAsync("SELECT status FROM payments WHERE public_id = @broken", new { broken })).ShouldBe(1);
+
+        // The third is paid, and its notifications are lost too; a week later (beyond the old two-day
+        // cutoff) reconciliation still finds and credits it.
+        using (var database = factory.OpenSandboxDatabase())
+        {
+            await using var connection = await database.OpenAsync();
+            (await connection.ExecuteAsync(
+                "UPDATE sandbox_payments SET status = 'succeeded', paid = TRUE, method_id = 'pm_' || id, card_last4 = '4477' WHERE id = @paidLaterId",
+                new { paidLaterId })).ShouldBe(1);
+        }
+
+        restarted.Clock.Advance(TimeSpan.FromDays(7));
+        await job.RunOnceAsync(CancellationToken.None);
+
+        (await PaymentFlow.CreditsAsync(factory, paidLaterId)).ShouldBe(1);
+        (await PaymentFlow.CreditsAsync(factory, paidId)).ShouldBe(1);
+        (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before + 550_00);
+        (await ScalarAsync("SELECT status FROM payments WHERE public_id = @broken", new { broken })).ShouldBe(1);
     }
 
     [Theory]

@@ -120,8 +120,14 @@ public abstract partial class PublicPayTests(KabinetFactory factory)
         (await ambiguous.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Code().ShouldBe("publicpay.address_ambiguous");
         using var paid = await api.PostAsJsonAsync("/api/v1/public/payments", new { contract_ref = reference, amount = "100.00", receipt_contact = "payer@example.ru", consent = true });
         paid.StatusCode.ShouldBe(HttpStatusCode.Created, await paid.Content.ReadAsStringAsync());
-        var id = (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var created = await paid.Content.ReadFromJsonAsync<JsonElement>();
+        var id = created.GetProperty("id").GetString()!;
         (await AccountOfAsync(id)).ShouldBe((await factory.AccountsOfAsync(Contract(6)))[0].Id);
+        var hostedPage = new Uri(created.GetProperty("confirmation_url").GetString()!);
+        using var payer = PaymentFlow.RealBrowser(hostedPage);
+        var hosted = await payer.PageAsync(hostedPage.PathAndQuery);
+        hosted.ShouldContain("Пополнение лицевого счёта 1000****0006-1");
+        hosted.ShouldNotContain(Contract(6)); // Alone or as the start of the account number.
     }
 
     [Fact]
@@ -157,6 +163,14 @@ public abstract partial class PublicPayTests(KabinetFactory factory)
         (await connection.ExecuteScalarAsync<string>(
             "SELECT p.consent_text FROM payments p JOIN accounts a ON a.id = p.account_id JOIN contracts c ON c.id = a.contract_id WHERE c.number = @number ORDER BY p.id DESC LIMIT 1",
             new { number = Contract(9) })).ShouldBe("I accept the terms of the public offer (/offer)");
+
+        // The acquirer's hosted page shows the payment's description: with the masked number only.
+        var hostedPage = pay.Headers.Location!;
+        hostedPage.AbsolutePath.ShouldStartWith("/sandbox-acquirer/pay/");
+        using var payer = PaymentFlow.RealBrowser(hostedPage);
+        var hosted = await payer.PageAsync(hostedPage.PathAndQuery);
+        hosted.ShouldContain("Пополнение лицевого счёта 1000****0009-1");
+        hosted.ShouldNotContain(Contract(9)); // Alone or as the start of the account number.
     }
 
     [Theory]
