@@ -354,8 +354,7 @@ public sealed class AutopayJob(
     // The recommended payment can be outside the limits of one payment; the charge stays within them.
     private Money Limit(Money amount)
     {
-        var min = new Money((long)(limits.Value.MinAmount * 100));
-        var max = new Money((long)(limits.Value.MaxAmount * 100));
+        var (min, max) = (limits.Value.Min, limits.Value.Max);
         return amount < min ? min : amount > max ? max : amount;
     }
 

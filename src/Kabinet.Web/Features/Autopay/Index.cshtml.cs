@@ -39,9 +39,9 @@ public sealed class IndexModel(AutopayRules autopay, AccountChoice accounts, IOp
 
     public long? MethodId { get; private set; }
 
-    public string Min => limits.Value.MinAmount.ToString("0.00", CultureInfo.InvariantCulture);
+    public Money Min => limits.Value.Min;
 
-    public string Max => limits.Value.MaxAmount.ToString("0.00", CultureInfo.InvariantCulture);
+    public Money Max => limits.Value.Max;
 
     public async Task<IActionResult> OnGetAsync(long? account, CancellationToken ct)
     {

@@ -17,9 +17,9 @@ public sealed class IndexModel(IOptions<ProviderOptions> provider, IOptions<Paym
 {
     public ProviderOptions Provider => provider.Value;
 
-    public Money Min => new((long)(limits.Value.MinAmount * 100));
+    public Money Min => limits.Value.Min;
 
-    public Money Max => new((long)(limits.Value.MaxAmount * 100));
+    public Money Max => limits.Value.Max;
 
     public void OnGet()
     {

@@ -45,6 +45,12 @@ public sealed class PaymentOptions
     /// <summary>The largest payment, in roubles.</summary>
     public decimal MaxAmount { get; set; } = 15_000m;
 
+    /// <summary>The smallest payment as money.</summary>
+    public Money Min => new((long)(MinAmount * 100));
+
+    /// <summary>The largest payment as money.</summary>
+    public Money Max => new((long)(MaxAmount * 100));
+
     /// <summary>
     /// The offer the payer accepts, linked from the consent checkbox and named in the stored consent:
     /// the operator's own document (a local path or an http(s) address), or the built-in page "/offer".
@@ -180,8 +186,7 @@ public sealed class OnlinePayments(
             return new Error("payment.amount_invalid", "amount");
         }
 
-        var min = new Money((long)(limits.Value.MinAmount * 100));
-        var max = new Money((long)(limits.Value.MaxAmount * 100));
+        var (min, max) = (limits.Value.Min, limits.Value.Max);
         if (amount < min || amount > max)
         {
             return new Error("payment.amount_out_of_range", "amount", new Dictionary<string, string> { ["min"] = min.ToString(), ["max"] = max.ToString() });

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kabinet.Domain.Money;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Dashboard;
 using Kabinet.Web.Features.Localization;
@@ -26,9 +27,9 @@ public sealed class TopUpModel(PaymentStarter starter, AccountChoice accounts, D
 
     public string? FormError { get; private set; }
 
-    public string Min => limits.Value.MinAmount.ToString("0.00", CultureInfo.InvariantCulture);
+    public Money Min => limits.Value.Min;
 
-    public string Max => limits.Value.MaxAmount.ToString("0.00", CultureInfo.InvariantCulture);
+    public Money Max => limits.Value.Max;
 
     public async Task<IActionResult> OnGetAsync(long? account, CancellationToken ct)
     {

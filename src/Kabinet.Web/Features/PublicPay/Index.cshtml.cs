@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kabinet.Domain.Money;
 using Kabinet.Domain.Common;
 using Kabinet.Web.Features.Localization;
 using Kabinet.Web.Features.Payments;
@@ -69,9 +70,9 @@ public sealed class IndexModel(PublicPayments payments, PaymentQr qr, IOptions<P
 
     public string? FormError { get; private set; }
 
-    public string Min => limits.Value.MinAmount.ToString("0.00", CultureInfo.InvariantCulture);
+    public Money Min => limits.Value.Min;
 
-    public string Max => limits.Value.MaxAmount.ToString("0.00", CultureInfo.InvariantCulture);
+    public Money Max => limits.Value.Max;
 
     /// <summary>
     /// Opens at the payment step when a reference is given (the captive page links here with the
