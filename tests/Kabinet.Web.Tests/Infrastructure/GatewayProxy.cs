@@ -26,7 +26,9 @@ public enum ProxyFault
 /// A real HTTP reverse proxy (Kestrel on a loopback port) between Kabinet and the gateway, for the
 /// network's bad days: every request really goes to the gateway (the sandbox acts on it, over real
 /// HTTP), and only then is the answer lost on the way back, as a dropped connection or a 502 would
-/// lose it. It also records what passed, so a test can see whether Kabinet called the gateway at all.
+/// lose it. It also records what passed and what was answered, so a test can see whether Kabinet
+/// called the gateway at all, or — put between the sandbox's notifications and Kabinet — wait until
+/// every notification the sandbox sent has been handled instead of guessing with a sleep.
 /// </summary>
 public sealed class GatewayProxy : IAsyncDisposable
 {
@@ -36,18 +38,15 @@ public sealed class GatewayProxy : IAsyncDisposable
     };
 
     private readonly WebApplication _app;
-    private readonly Uri _upstream;
+    private Uri? _upstream;
     private readonly HttpClient _client = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
     private readonly ConcurrentQueue<string> _seen = new();
+    private readonly ConcurrentQueue<(string Request, int Status)> _answered = new();
     private readonly object _gate = new();
     private (ProxyFault Fault, string Method, string Path, int Left) _plan;
     private int _spoiled;
 
-    private GatewayProxy(WebApplication app, Uri upstream)
-    {
-        _app = app;
-        _upstream = upstream;
-    }
+    private GatewayProxy(WebApplication app) => _app = app;
 
     /// <summary>The proxy's own address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri Address { get; private set; } = null!;
@@ -55,25 +54,58 @@ public sealed class GatewayProxy : IAsyncDisposable
     /// <summary>The requests that passed, as "METHOD /path", in order.</summary>
     public IReadOnlyList<string> Seen => [.. _seen];
 
+    /// <summary>The statuses the upstream answered to requests of that method to that path, in order.</summary>
+    public IReadOnlyList<int> AnswersTo(string method, string path) =>
+        [.. _answered.Where(a => a.Request == method + " " + path).Select(a => a.Status)];
+
     /// <summary>How many answers were spoiled so far.</summary>
     public int Spoiled => Volatile.Read(ref _spoiled);
 
     /// <summary>Completes when a request to be held has reached the gateway and been answered there.</summary>
     public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Starts a proxy in front of <paramref name="upstream"/> (scheme, host and port).</summary>
-    public static async Task<GatewayProxy> StartAsync(Uri upstream)
+    /// <summary>
+    /// Starts a proxy in front of <paramref name="upstream"/> (scheme, host and port); without one,
+    /// <see cref="ForwardTo"/> names it once it is known (a Kabinet whose settings carry the proxy's address).
+    /// </summary>
+    public static async Task<GatewayProxy> StartAsync(Uri? upstream = null)
     {
-        ArgumentNullException.ThrowIfNull(upstream);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var proxy = new GatewayProxy(app, new Uri(upstream.GetLeftPart(UriPartial.Authority)));
+        var proxy = new GatewayProxy(app);
+        if (upstream is not null)
+        {
+            proxy.ForwardTo(upstream);
+        }
+
         app.Run(proxy.ForwardAsync);
         await app.StartAsync();
         proxy.Address = new Uri(app.Urls.First().TrimEnd('/') + "/");
         return proxy;
+    }
+
+    /// <summary>Where requests go from now on (scheme, host and port).</summary>
+    public void ForwardTo(Uri upstream)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        _upstream = new Uri(upstream.GetLeftPart(UriPartial.Authority));
+    }
+
+    /// <summary>Waits (up to 30 s) until the upstream has answered <paramref name="count"/> requests of that method to that path.</summary>
+    public async Task WaitForAnswersAsync(string method, string path, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (AnswersTo(method, path).Count < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{AnswersTo(method, path).Count} of {count} answers to {method} {path} within 30 s.");
+            }
+
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>Spoils the answers to the next <paramref name="times"/> requests of that method to that path.</summary>
@@ -98,7 +130,8 @@ public sealed class GatewayProxy : IAsyncDisposable
     {
         var request = http.Request;
         _seen.Enqueue(request.Method + " " + request.Path);
-        using var forward = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(_upstream, request.Path.ToUriComponent() + request.QueryString));
+        var upstream = _upstream ?? throw new InvalidOperationException("The proxy has nowhere to forward to yet.");
+        using var forward = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(upstream, request.Path.ToUriComponent() + request.QueryString));
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body);
         if (body.Length > 0)
@@ -122,6 +155,7 @@ public sealed class GatewayProxy : IAsyncDisposable
         // The gateway gets the request and acts on it whatever happens to its answer afterwards.
         using var answer = await _client.SendAsync(forward, CancellationToken.None);
         var bytes = await answer.Content.ReadAsByteArrayAsync();
+        _answered.Enqueue((request.Method + " " + request.Path, (int)answer.StatusCode));
         switch (Take(request.Method, request.Path))
         {
             case ProxyFault.DropAnswer:

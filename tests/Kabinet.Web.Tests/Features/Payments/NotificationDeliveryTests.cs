@@ -59,8 +59,8 @@ public abstract class NotificationDeliveryTests
     [Fact]
     public async Task A_hundred_copies_of_the_sandboxs_notification_sent_at_once_credit_once()
     {
-        using var relay = new NotificationRelay();
-        using var app = await StartAsync(Sandbox(("NotificationCopies", "100"), ("NotificationUrl", relay.Url)));
+        await using var relay = await GatewayProxy.StartAsync();
+        using var app = await StartAsync(Sandbox(("NotificationCopies", "100"), ("NotificationUrl", Notifications(relay))));
         relay.ForwardTo(app.ClientOptions.BaseAddress);
         var (api, account) = await PaymentFlow.SubscriberAsync(app, Contract(6), Password);
         var before = await PaymentFlow.BalanceAsync(app, account);
@@ -69,9 +69,9 @@ public abstract class NotificationDeliveryTests
         // Only the sandbox's hundred copies report the success: the test reads the database, never the
         // API (which would ask the gateway itself), and the payer does not come back to the result page.
         await PaymentFlow.PayAsync(app, page, Card);
-        await relay.WaitForAnswersAsync(100);
+        await relay.WaitForAnswersAsync("POST", NotificationPath, 100);
 
-        relay.Answers.ShouldAllBe(a => a == HttpStatusCode.OK);
+        relay.AnswersTo("POST", NotificationPath).ShouldAllBe(a => a == (int)HttpStatusCode.OK);
         (await StatusAsync(app, id)).ShouldBe(PaymentStatus.Succeeded);
 
         (await PaymentFlow.CreditsAsync(app, await PaymentFlow.GatewayIdAsync(app, id))).ShouldBe(1);
@@ -82,8 +82,8 @@ public abstract class NotificationDeliveryTests
     [Fact]
     public async Task A_stale_pending_notification_after_the_success_changes_nothing()
     {
-        using var relay = new NotificationRelay();
-        using var app = await StartAsync(Sandbox(("NotificationCopies", "3"), ("OutOfOrder", "true"), ("NotificationUrl", relay.Url)));
+        await using var relay = await GatewayProxy.StartAsync();
+        using var app = await StartAsync(Sandbox(("NotificationCopies", "3"), ("OutOfOrder", "true"), ("NotificationUrl", Notifications(relay))));
         relay.ForwardTo(app.ClientOptions.BaseAddress);
         var (api, account) = await PaymentFlow.SubscriberAsync(app, Contract(7), Password);
         var before = await PaymentFlow.BalanceAsync(app, account);
@@ -91,9 +91,9 @@ public abstract class NotificationDeliveryTests
 
         await PaymentFlow.PayAsync(app, page, Card);
         // Three copies of "succeeded", then the stale "waiting_for_capture" with status pending.
-        await relay.WaitForAnswersAsync(4);
+        await relay.WaitForAnswersAsync("POST", NotificationPath, 4);
 
-        relay.Answers.ShouldAllBe(a => a == HttpStatusCode.OK);
+        relay.AnswersTo("POST", NotificationPath).ShouldAllBe(a => a == (int)HttpStatusCode.OK);
         (await StatusAsync(app, id)).ShouldBe(PaymentStatus.Succeeded);
         (await PaymentFlow.CreditsAsync(app, await PaymentFlow.GatewayIdAsync(app, id))).ShouldBe(1);
         (await PaymentFlow.BalanceAsync(app, account)).ShouldBe(before + 330_00);
@@ -102,8 +102,8 @@ public abstract class NotificationDeliveryTests
     [Fact]
     public async Task A_late_notification_finds_the_payment_already_credited_by_the_result_page()
     {
-        using var relay = new NotificationRelay();
-        using var app = await StartAsync(Sandbox(("NotificationDelayMs", "1500"), ("NotificationUrl", relay.Url)));
+        await using var relay = await GatewayProxy.StartAsync();
+        using var app = await StartAsync(Sandbox(("NotificationDelayMs", "1500"), ("NotificationUrl", Notifications(relay))));
         relay.ForwardTo(app.ClientOptions.BaseAddress);
         var (api, account) = await PaymentFlow.SubscriberAsync(app, Contract(8), Password);
         var before = await PaymentFlow.BalanceAsync(app, account);
@@ -114,8 +114,8 @@ public abstract class NotificationDeliveryTests
         using var browser = PaymentFlow.RealBrowser(page);
         (await browser.PageAsync(back!.PathAndQuery)).ShouldContain("data-status=\"succeeded\"");
         (await NotifiedAtAsync(app, id)).ShouldBeNull();
-        relay.Answers.ShouldBeEmpty("the notification is still on its way");
-        await relay.WaitForAnswersAsync(1);
+        relay.AnswersTo("POST", NotificationPath).ShouldBeEmpty("the notification is still on its way");
+        await relay.WaitForAnswersAsync("POST", NotificationPath, 1);
 
         (await NotifiedAtAsync(app, id)).ShouldBeNull("the late notification found the credit done and changed nothing");
         (await PaymentFlow.CreditsAsync(app, await PaymentFlow.GatewayIdAsync(app, id))).ShouldBe(1);
@@ -126,8 +126,8 @@ public abstract class NotificationDeliveryTests
     public async Task When_the_database_fails_the_credit_after_the_banks_yes_nothing_is_half_written_and_after_a_restart_reconciliation_credits_once()
     {
         // The database and the sandbox's file outlive the two Kabinet processes below.
-        using var relay = new NotificationRelay();
-        using var store = await CreateAsync(Sandbox(("NotificationUrl", relay.Url)));
+        await using var relay = await GatewayProxy.StartAsync();
+        using var store = await CreateAsync(Sandbox(("NotificationUrl", Notifications(relay))));
         long account, before, journal;
         string id;
         var first = store.Restarted();
@@ -144,7 +144,7 @@ public abstract class NotificationDeliveryTests
 
             // The bank says yes; its notification reaches Kabinet, whose credit the database refuses.
             var back = await PaymentFlow.PayAsync(first, page, Card);
-            await relay.WaitForAnswersAsync(1);
+            await relay.WaitForAnswersAsync("POST", NotificationPath, 1);
             using (var browser = PaymentFlow.RealBrowser(page))
             {
                 // The payer's return asks the gateway too, and fails the same way: no credit, no 500 page.
@@ -175,6 +175,12 @@ public abstract class NotificationDeliveryTests
         (await PaymentFlow.CreditsAsync(store, await PaymentFlow.GatewayIdAsync(store, id))).ShouldBe(1);
         (await PaymentFlow.BalanceAsync(store, account)).ShouldBe(before + 350_00);
     }
+
+    private const string NotificationPath = "/payments/notifications/yookassa";
+
+    // The sandbox sends its notifications through the proxy, which passes them on to Kabinet and
+    // counts Kabinet's answers.
+    private static string Notifications(GatewayProxy relay) => new Uri(relay.Address, NotificationPath).ToString();
 
     private static Dictionary<string, string?> Sandbox(params (string Key, string Value)[] settings) =>
         settings.ToDictionary(s => "Kabinet:Sandbox:" + s.Key, s => (string?)s.Value, StringComparer.Ordinal);
