@@ -42,7 +42,9 @@ public sealed class TopUpModel(PaymentStarter starter, AccountChoice accounts, D
         // The recommended payment from the forecast, when there is one; otherwise a round default.
         var data = await dashboard.LoadAsync(User.ContractId(), Accounts.Selected, 0, ct);
         var recommended = data?.Selected?.Forecast.RecommendedPayment;
-        Amount = recommended is { IsPositive: true } r ? r.ToString() : "500.00";
+        // Written as the reader writes money (500,00 in Russian); the amount field reads either form.
+        var prefill = recommended is { IsPositive: true } r ? r : new Money(500_00);
+        Amount = (prefill.Kopecks / 100m).ToString("0.00", CultureInfo.CurrentCulture);
         Contact = await starter.ContactOnFileAsync(User.ContractId(), ct);
         return Page();
     }

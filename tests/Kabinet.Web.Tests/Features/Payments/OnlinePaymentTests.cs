@@ -411,6 +411,9 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
         (await browser.LogInAsync(Contract(30), Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var form = await browser.PageAsync($"/pay?account={account}");
         form.ShouldContain($"<input type=\"hidden\" name=\"language\" value=\"{language}\">");
+        // The amount is filled in as the reader writes money.
+        System.Text.RegularExpressions.Regex.IsMatch(form, language == "ru" ? "id=\"amount\"[^>]*value=\"\\d+,\\d\\d\"" : "id=\"amount\"[^>]*value=\"\\d+\\.\\d\\d\"")
+            .ShouldBeTrue("the prefilled amount of the " + language + " form");
         var count = await PaymentCountAsync();
 
         // Unticked, the offer is refused on the form and nothing is created.
