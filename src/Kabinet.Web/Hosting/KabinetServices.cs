@@ -49,6 +49,7 @@ public static class KabinetServices
         Features.Network.RadiusEndpoints.AddNetwork(services, builder.Configuration);
         services.AddSingleton<Texts>();
         services.AddSingleton<Display>();
+        services.AddSingleton<JournalWording>();
         services.AddHostedService<DatabaseStartup>();
         services.AddSingleton<DayStart>();
         services.AddSingleton<BillingRun>();

@@ -144,7 +144,8 @@ public static class HistoryEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> StatementCsvAsync(
-        long id, string? from, string? to, HttpContext http, HistoryQuery query, OperatorClock clock, ApiProblems problems, Texts texts, CancellationToken ct)
+        long id, string? from, string? to, HttpContext http, HistoryQuery query, OperatorClock clock, ApiProblems problems, Texts texts, JournalWording words,
+        CancellationToken ct)
     {
         var loaded = await LoadStatementAsync(id, from, to, http, query, clock, problems, ct);
         if (loaded.Problem is not null)
@@ -152,7 +153,8 @@ public static class HistoryEndpoints
             return loaded.Problem;
         }
 
-        return TypedResults.File(StatementCsv.Write(loaded.Statement!, texts, clock), StatementCsv.ContentType, StatementCsv.FileName(loaded.Statement!));
+        return TypedResults.File(
+            await StatementCsv.WriteAsync(loaded.Statement!, texts, clock, words, ct), StatementCsv.ContentType, StatementCsv.FileName(loaded.Statement!));
     }
 
     private static async Task<Results<Ok<ReceiptResponse>, ProblemHttpResult>> ReceiptAsync(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Features.Shared;
 using Kabinet.Web.Hosting;
 
 namespace Kabinet.Web.Features.History;
@@ -18,11 +19,12 @@ public static class StatementCsv
     private const char Separator = ';';
 
     /// <summary>The file's bytes: header row, then one row per line of the statement, oldest first.</summary>
-    public static byte[] Write(Statement statement, Texts texts, OperatorClock clock)
+    public static async Task<byte[]> WriteAsync(Statement statement, Texts texts, OperatorClock clock, JournalWording words, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(words);
         var csv = new StringBuilder();
         Row(csv, texts["history.csv.id"], texts["history.csv.date"], texts["history.csv.time"], texts["history.csv.kind"],
             texts["history.csv.description"], texts["history.csv.amount"]);
@@ -34,7 +36,7 @@ public static class StatementCsv
                 local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 local.ToString("HH:mm", CultureInfo.InvariantCulture),
                 texts["op." + (int)line.Kind],
-                Text(line.Description),
+                Text(await words.ForAsync(line.Description, ct)),
                 line.Amount.ToString());
         }
 

@@ -10,7 +10,7 @@ namespace Kabinet.Web.Features.History;
 
 /// <summary>The statement as a CSV download for the cabinet (the API has its own endpoint).</summary>
 [Authorize(Policy = SubscriberClaims.CabinetPolicy)]
-public sealed class StatementCsvModel(HistoryQuery query, AccountChoice accounts, OperatorClock clock, Texts texts) : PageModel
+public sealed class StatementCsvModel(HistoryQuery query, AccountChoice accounts, OperatorClock clock, Texts texts, JournalWording words) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(long? account, string? from, string? to, CancellationToken ct)
     {
@@ -29,6 +29,6 @@ public sealed class StatementCsvModel(HistoryQuery query, AccountChoice accounts
         var statement = await query.StatementAsync(User.ContractId(), chosen.Selected, period.Value, ct);
         return statement is null
             ? LocalRedirect("/")
-            : File(StatementCsv.Write(statement, texts, clock), StatementCsv.ContentType, StatementCsv.FileName(statement));
+            : File(await StatementCsv.WriteAsync(statement, texts, clock, words, ct), StatementCsv.ContentType, StatementCsv.FileName(statement));
     }
 }

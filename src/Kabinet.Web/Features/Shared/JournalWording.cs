@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Dapper;
+using Kabinet.Data.Connections;
+
+namespace Kabinet.Web.Features.Shared;
+
+/// <summary>
+/// The words of journal transactions for the reader. The journal keeps each description as it was
+/// written, in Russian (it is the provider's append-only record and is never rewritten); a reader of
+/// the English interface gets it in English: the fixed phrases translated, a tariff's or a service's
+/// Russian name replaced by its English one from the catalogue, dates as the reader writes them. A
+/// description this does not know is shown as stored.
+/// </summary>
+public sealed partial class JournalWording(Database database, TimeProvider time)
+{
+    private static readonly TimeSpan NamesFor = TimeSpan.FromMinutes(5);
+
+    private static readonly Dictionary<string, string> Phrases = new(StringComparer.Ordinal)
+    {
+        ["Оплата банковской картой"] = "Card payment",
+        ["Оплата СБП"] = "SBP payment",
+        ["Оплата в кассе"] = "Cash desk payment",
+        ["Возврат оплаты банковской картой"] = "Card payment refund",
+        ["Погашение обещанного платежа"] = "Promised payment repaid",
+        ["Списание непогашенного обещанного платежа"] = "Unpaid promised payment withdrawn",
+        ["Сторно"] = "Reversal",
+    };
+
+    private (DateTimeOffset Until, IReadOnlyDictionary<string, string> Names) _names = (DateTimeOffset.MinValue, new Dictionary<string, string>());
+
+    /// <summary>The description in the request's language.</summary>
+    public async ValueTask<string> ForAsync(string description, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(description) || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en")
+        {
+            return description;
+        }
+
+        return ToEnglish(description, await NamesAsync(ct), day => day.ToString("d", CultureInfo.CurrentCulture));
+    }
+
+    /// <summary>A stored (Russian) description in English; <paramref name="names"/> maps Russian catalogue names to English ones.</summary>
+    public static string ToEnglish(string description, IReadOnlyDictionary<string, string> names, Func<DateOnly, string> date)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(date);
+        if (Phrases.TryGetValue(description, out var phrase))
+        {
+            return phrase;
+        }
+
+        if (Named().Match(description) is { Success: true } named)
+        {
+            var name = names.TryGetValue(named.Groups["name"].Value, out var english) ? english : named.Groups["name"].Value;
+            return named.Groups["day"].Success ? $"«{name}» for {Day(named.Groups["day"].Value, date)}" : $"«{name}»";
+        }
+
+        if (Freeze().Match(description) is { Success: true } freeze)
+        {
+            return "Voluntary freeze for " + Day(freeze.Groups["day"].Value, date);
+        }
+
+        return Promised().Match(description) is { Success: true } promised
+            ? "Promised payment due " + Day(promised.Groups["day"].Value, date)
+            : description;
+    }
+
+    private static string Day(string stored, Func<DateOnly, string> date) =>
+        DateOnly.TryParseExact(stored, "dd.MM.yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? date(day) : stored;
+
+    private async ValueTask<IReadOnlyDictionary<string, string>> NamesAsync(CancellationToken ct)
+    {
+        var cached = _names;
+        if (cached.Until > time.GetUtcNow())
+        {
+            return cached.Names;
+        }
+
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(string Ru, string En)>(new CommandDefinition(
+            "SELECT name_ru, name_en FROM tariffs UNION ALL SELECT name_ru, name_en FROM extra_services", cancellationToken: ct));
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (ru, en) in rows)
+        {
+            names.TryAdd(ru, string.IsNullOrWhiteSpace(en) ? ru : en);
+        }
+
+        _names = (time.GetUtcNow() + NamesFor, names);
+        return names;
+    }
+
+    [GeneratedRegex("^«(?<name>[^»]+)»(?: за (?<day>\\d\\d\\.\\d\\d\\.\\d{4}))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Named();
+
+    [GeneratedRegex("^Добровольная блокировка за (?<day>\\d\\d\\.\\d\\d\\.\\d{4})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Freeze();
+
+    [GeneratedRegex("^Обещанный платёж до (?<day>\\d\\d\\.\\d\\d\\.\\d{4})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Promised();
+}
