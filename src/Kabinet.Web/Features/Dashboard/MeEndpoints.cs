@@ -5,6 +5,7 @@ using Kabinet.Domain.Money;
 using Kabinet.Domain.Subscribers;
 using Kabinet.Web.Features.Api;
 using Kabinet.Web.Features.Auth;
+using Kabinet.Web.Features.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Kabinet.Web.Features.Dashboard;
@@ -82,11 +83,11 @@ public static class MeEndpoints
         }
 
         var contract = data.Contract;
-        return TypedResults.Ok(new MeResponse(contract.Number, contract.HolderName, contract.Accounts.Select(a => ToResponse(a, null)).ToList()));
+        return TypedResults.Ok(new MeResponse(contract.Number, contract.HolderName, contract.Accounts.Select(a => ToResponse(a, null, null)).ToList()));
     }
 
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccountAsync(
-        long id, HttpContext http, DashboardQuery query, ApiProblems problems, CancellationToken ct)
+        long id, HttpContext http, DashboardQuery query, ApiProblems problems, JournalWording wording, CancellationToken ct)
     {
         var data = await query.LoadAsync(http.User.ContractId(), id, 5, ct);
         if (data?.Selected is not { } account || account.Id != id)
@@ -94,10 +95,10 @@ public static class MeEndpoints
             return problems.NotFound();
         }
 
-        return TypedResults.Ok(ToResponse(account, data.Operations));
+        return TypedResults.Ok(ToResponse(account, data.Operations, await wording.ReaderAsync(ct)));
     }
 
-    private static AccountResponse ToResponse(AccountView a, IReadOnlyList<OperationView>? operations) => new(
+    private static AccountResponse ToResponse(AccountView a, IReadOnlyList<OperationView>? operations, Func<string, string>? words) => new(
         a.Id,
         a.Number,
         a.Title,
@@ -112,5 +113,5 @@ public static class MeEndpoints
         a.Promised is { } p ? new PromisedPaymentSummary(p.Amount, p.Outstanding, p.DueOn) : null,
         a.PendingChange is { } c ? new PendingTariffChangeSummary(Localization.Texts.Pick(c.NameRu, c.NameEn), c.MonthlyFee, c.EffectiveOn) : null,
         a.Freeze is { } f ? new FreezeSummary(f.Start, f.End) : null,
-        operations?.Select(o => new OperationResponse(o.Id, o.Kind, o.At, o.Description, o.Amount)).ToList());
+        operations?.Select(o => new OperationResponse(o.Id, o.Kind, o.At, words is null ? o.Description : words(o.Description), o.Amount)).ToList());
 }

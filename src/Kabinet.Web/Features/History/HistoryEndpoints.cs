@@ -73,11 +73,12 @@ public static class HistoryEndpoints
     }
 
     /// <summary>The API's form of a line.</summary>
-    public static HistoryLineResponse Line(HistoryLine line, OperatorClock clock)
+    public static HistoryLineResponse Line(HistoryLine line, OperatorClock clock, Func<string, string> words)
     {
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(clock);
-        return new HistoryLineResponse(line.Id, line.Kind, line.At, DateOnly.FromDateTime(clock.ToLocal(line.At).DateTime), line.Description, line.Amount);
+        ArgumentNullException.ThrowIfNull(words);
+        return new HistoryLineResponse(line.Id, line.Kind, line.At, DateOnly.FromDateTime(clock.ToLocal(line.At).DateTime), words(line.Description), line.Amount);
     }
 
     /// <summary>Reads limit ("1".."500", default 50) and after (a positive id, optional).</summary>
@@ -107,7 +108,7 @@ public static class HistoryEndpoints
 
     private static async Task<Results<Ok<OperationsResponse>, ProblemHttpResult>> OperationsAsync(
         long id, string? from, string? to, string? kind, string? limit, string? after,
-        HttpContext http, HistoryQuery query, OperatorClock clock, ApiProblems problems, CancellationToken ct)
+        HttpContext http, HistoryQuery query, OperatorClock clock, ApiProblems problems, JournalWording wording, CancellationToken ct)
     {
         var account = await query.AccountAsync(http.User.ContractId(), id, ct);
         if (account is null)
@@ -124,12 +125,14 @@ public static class HistoryEndpoints
         }
 
         var page = await query.OperationsAsync(account, period.Value, kinds.Value, paging.Value.Limit, paging.Value.After, ct);
+        var words = await wording.ReaderAsync(ct);
         return TypedResults.Ok(new OperationsResponse(
-            account.Id, period.Value.From, period.Value.To, page.Lines.Select(l => Line(l, clock)).ToList(), page.NextAfter));
+            account.Id, period.Value.From, period.Value.To, page.Lines.Select(l => Line(l, clock, words)).ToList(), page.NextAfter));
     }
 
     private static async Task<Results<Ok<StatementResponse>, ProblemHttpResult>> StatementAsync(
-        long id, string? from, string? to, HttpContext http, HistoryQuery query, OperatorClock clock, ApiProblems problems, CancellationToken ct)
+        long id, string? from, string? to, HttpContext http, HistoryQuery query, OperatorClock clock, ApiProblems problems, JournalWording wording,
+        CancellationToken ct)
     {
         var loaded = await LoadStatementAsync(id, from, to, http, query, clock, problems, ct);
         if (loaded.Problem is not null)
@@ -138,9 +141,10 @@ public static class HistoryEndpoints
         }
 
         var s = loaded.Statement!;
+        var words = await wording.ReaderAsync(ct);
         return TypedResults.Ok(new StatementResponse(
             s.Account.Id, s.Account.Number, s.Account.Title, s.Account.Contract, s.Account.Holder, s.Period.From, s.Period.To,
-            s.Totals.Opening, s.Totals.Credits, s.Totals.Debits, s.Totals.Closing, s.Lines.Select(l => Line(l, clock)).ToList()));
+            s.Totals.Opening, s.Totals.Credits, s.Totals.Debits, s.Totals.Closing, s.Lines.Select(l => Line(l, clock, words)).ToList()));
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> StatementCsvAsync(
@@ -159,7 +163,7 @@ public static class HistoryEndpoints
 
     private static async Task<Results<Ok<ReceiptResponse>, ProblemHttpResult>> ReceiptAsync(
         long id, long transactionId, HttpContext http, HistoryQuery query, OperatorClock clock, IOptions<ProviderOptions> provider,
-        ApiProblems problems, CancellationToken ct)
+        ApiProblems problems, JournalWording wording, CancellationToken ct)
     {
         var receipt = await query.ReceiptAsync(http.User.ContractId(), transactionId, id, ct);
         if (receipt is null)
@@ -170,7 +174,7 @@ public static class HistoryEndpoints
         var p = provider.Value;
         return TypedResults.Ok(new ReceiptResponse(
             receipt.Id, receipt.Account.Id, receipt.Account.Number, receipt.Account.Contract, receipt.Account.Holder, receipt.At,
-            DateOnly.FromDateTime(clock.ToLocal(receipt.At).DateTime), receipt.Description, receipt.Amount, receipt.Channel,
+            DateOnly.FromDateTime(clock.ToLocal(receipt.At).DateTime), await wording.ForAsync(receipt.Description, ct), receipt.Amount, receipt.Channel,
             new ReferenceResponse(receipt.Reference.JournalId, receipt.Reference.IdempotencyKey, receipt.Reference.GatewayPaymentId),
             new ProviderResponse(p.Name, p.Inn, p.Kpp, p.Ogrn, p.BankName, p.BankAccount, p.CorrespondentAccount, p.Bik, p.Address, p.Phone, p.Email)));
     }

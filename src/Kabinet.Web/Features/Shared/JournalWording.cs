@@ -30,14 +30,19 @@ public sealed partial class JournalWording(Database database, TimeProvider time)
     private (DateTimeOffset Until, IReadOnlyDictionary<string, string> Names) _names = (DateTimeOffset.MinValue, new Dictionary<string, string>());
 
     /// <summary>The description in the request's language.</summary>
-    public async ValueTask<string> ForAsync(string description, CancellationToken ct = default)
+    public async ValueTask<string> ForAsync(string description, CancellationToken ct = default) => (await ReaderAsync(ct))(description);
+
+    /// <summary>Puts descriptions into the request's language (as stored for a Russian reader); for a list of them.</summary>
+    public async ValueTask<Func<string, string>> ReaderAsync(CancellationToken ct = default)
     {
-        if (string.IsNullOrEmpty(description) || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en")
+        if (CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en")
         {
-            return description;
+            return static description => description;
         }
 
-        return ToEnglish(description, await NamesAsync(ct), day => day.ToString("d", CultureInfo.CurrentCulture));
+        var names = await NamesAsync(ct);
+        var culture = CultureInfo.CurrentCulture;
+        return description => string.IsNullOrEmpty(description) ? description : ToEnglish(description, names, day => day.ToString("d", culture));
     }
 
     /// <summary>A stored (Russian) description in English; <paramref name="names"/> maps Russian catalogue names to English ones.</summary>

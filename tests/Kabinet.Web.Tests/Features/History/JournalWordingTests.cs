@@ -49,6 +49,14 @@ public abstract class JournalWordingPageTests(KabinetFactory factory)
         var csv = Encoding.UTF8.GetString(await english.GetByteArrayAsync("/history/statement.csv"));
         csv.ShouldContain("» for ");
         csv.ShouldNotContain("» за ");
+        // The API speaks the language it is asked in too.
+        var account = (await factory.AccountsOfAsync(Cabinet.DemoContract))[0].Id;
+        using var api = await factory.ApiClientAsync(Cabinet.DemoContract, Cabinet.DemoPassword, "en");
+        var operations = await api.GetStringAsync($"/api/v1/accounts/{account}/operations");
+        operations.ShouldContain("» for ");
+        operations.ShouldNotContain("» за ");
+        using var russianApi = await factory.ApiClientAsync(Cabinet.DemoContract, Cabinet.DemoPassword, "ru");
+        (await russianApi.GetStringAsync($"/api/v1/accounts/{account}/operations")).ShouldContain("» за ");
     }
 }
 
