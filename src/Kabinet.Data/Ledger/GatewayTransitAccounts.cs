@@ -12,7 +12,7 @@ namespace Kabinet.Data.Ledger;
 /// below <see cref="SystemLedgerAccounts.FirstSubscriberLedgerAccount"/>, like every provider-side
 /// account, and remembered: a gateway's account never changes once made.
 /// </summary>
-public sealed class GatewayTransitAccounts(Database database)
+public sealed class GatewayTransitAccounts(Database database, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, long> _ids = new(StringComparer.Ordinal);
 
@@ -49,7 +49,7 @@ public sealed class GatewayTransitAccounts(Database database)
                 SELECT MAX(id) + 1, @kind, @name, 0, @now FROM ledger_accounts WHERE id < @reserved
                 ON CONFLICT DO NOTHING
                 """,
-                new { kind = (int)LedgerAccountKind.GatewayTransit, name, now = DateTimeOffset.UtcNow, reserved = 999L },
+                new { kind = (int)LedgerAccountKind.GatewayTransit, name, now = time.GetUtcNow(), reserved = 999L },
                 write.Transaction);
             id = await write.Connection.ExecuteScalarAsync<long>(
                 "SELECT COALESCE(MAX(id), 0) FROM ledger_accounts WHERE kind = @kind AND name = @name",

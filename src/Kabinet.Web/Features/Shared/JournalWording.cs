@@ -21,6 +21,7 @@ public sealed partial class JournalWording(Database database, TimeProvider time)
         ["Оплата банковской картой"] = "Card payment",
         ["Оплата СБП"] = "SBP payment",
         ["Оплата в кассе"] = "Cash desk payment",
+        ["Оплата"] = "Payment",
         ["Возврат оплаты банковской картой"] = "Card payment refund",
         ["Погашение обещанного платежа"] = "Promised payment repaid",
         ["Списание непогашенного обещанного платежа"] = "Unpaid promised payment withdrawn",
@@ -67,6 +68,11 @@ public sealed partial class JournalWording(Database database, TimeProvider time)
             return "Voluntary freeze for " + Day(freeze.Groups["day"].Value, date);
         }
 
+        if (Fee().Match(description) is { Success: true } fee)
+        {
+            return "Subscription fee for " + Day(fee.Groups["day"].Value, date);
+        }
+
         return Promised().Match(description) is { Success: true } promised
             ? "Promised payment due " + Day(promised.Groups["day"].Value, date)
             : description;
@@ -101,6 +107,10 @@ public sealed partial class JournalWording(Database database, TimeProvider time)
 
     [GeneratedRegex("^Добровольная блокировка за (?<day>\\d\\d\\.\\d\\d\\.\\d{4})$", RegexOptions.CultureInvariant)]
     private static partial Regex Freeze();
+
+    // The load-test subscribers of seed-demo --subscribers N.
+    [GeneratedRegex("^Абонентская плата за (?<day>\\d\\d\\.\\d\\d\\.\\d{4})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Fee();
 
     [GeneratedRegex("^Обещанный платёж до (?<day>\\d\\d\\.\\d\\d\\.\\d{4})$", RegexOptions.CultureInvariant)]
     private static partial Regex Promised();

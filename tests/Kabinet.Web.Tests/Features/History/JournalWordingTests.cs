@@ -19,6 +19,8 @@ public sealed class JournalWordingTranslationTests
     [InlineData("Оплата банковской картой", "Card payment")]
     [InlineData("Оплата СБП", "SBP payment")]
     [InlineData("Оплата в кассе", "Cash desk payment")]
+    [InlineData("Оплата", "Payment")]
+    [InlineData("Абонентская плата за 21.11.2026", "Subscription fee for 2026-11-21")]
     [InlineData("Возврат оплаты банковской картой", "Card payment refund")]
     [InlineData("Погашение обещанного платежа", "Promised payment repaid")]
     [InlineData("Списание непогашенного обещанного платежа", "Unpaid promised payment withdrawn")]

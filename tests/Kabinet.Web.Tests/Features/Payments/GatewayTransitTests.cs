@@ -56,9 +56,9 @@ public abstract class GatewayTransitTests
         (await connection.ExecuteScalarAsync<string>("SELECT name FROM ledger_accounts WHERE id = @id", new { id = SystemLedgerAccounts.SandboxGatewayTransit }))
             .ShouldBe("gateway transit: sandbox");
 
-        var first = await new Kabinet.Data.Ledger.GatewayTransitAccounts(database).IdOfAsync("acquirer-c", CancellationToken.None);
-        var second = await new Kabinet.Data.Ledger.GatewayTransitAccounts(database).IdOfAsync("acquirer-c", CancellationToken.None);
-        var sandbox = await new Kabinet.Data.Ledger.GatewayTransitAccounts(database).IdOfAsync("sandbox", CancellationToken.None);
+        var first = await new Kabinet.Data.Ledger.GatewayTransitAccounts(database, app.Clock).IdOfAsync("acquirer-c", CancellationToken.None);
+        var second = await new Kabinet.Data.Ledger.GatewayTransitAccounts(database, app.Clock).IdOfAsync("acquirer-c", CancellationToken.None);
+        var sandbox = await new Kabinet.Data.Ledger.GatewayTransitAccounts(database, app.Clock).IdOfAsync("sandbox", CancellationToken.None);
 
         second.ShouldBe(first);
         sandbox.ShouldBe(SystemLedgerAccounts.SandboxGatewayTransit);
