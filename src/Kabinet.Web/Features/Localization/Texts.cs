@@ -76,8 +76,16 @@ public sealed class Texts
     public string Error(Kabinet.Domain.Common.Error error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return Format("error." + error.Code, (error.Args ?? new Dictionary<string, string>()).Select(a => (a.Key, (object)a.Value)).ToArray());
+        return Format("error." + error.Code, (error.Args ?? new Dictionary<string, string>()).Select(a => (a.Key, (object)ForPeople(a.Value))).ToArray());
     }
+
+    // An error's arguments are machine-readable for the API's extension members (an ISO day,
+    // "500.00"); people read them as dates and money of their language ("15.04.2027", "500,00 ₽").
+    private static string ForPeople(string value) =>
+        Kabinet.Domain.Money.Money.TryParse(value, out var money) ? Kabinet.Domain.Money.MoneyFormat.Display(money, CultureInfo.CurrentCulture)
+        : value.Length == 10 && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day.ToString("d", CultureInfo.CurrentCulture)
+            : value;
 
     /// <summary>True when the current language is English.</summary>
     public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";

@@ -213,8 +213,6 @@ public sealed class OnlinePayments(
         {
             await using var connection = await database.OpenAsync(ct);
             accountNumber = await connection.ExecuteScalarAsync<string>("SELECT number FROM accounts WHERE id = @AccountId", new { request.AccountId }) ?? "";
-            // The description is shown on the gateway's hosted page: masked for a payer who has not logged in.
-            accountNumber = request.Source == PaymentSource.Public ? PublicPay.PublicPayments.Mask(accountNumber) : accountNumber;
         }
 
         // A saved card's charge keeps its create body: if the gateway's answer is lost, the same bytes

@@ -82,7 +82,7 @@ public static class PaymentEndpoints
             return problems.NotFound();
         }
 
-        payment = await lookup.FindCheckedAsync(id, ct) ?? payment;
+        payment = await lookup.CheckedAsync(payment, ct);
         return TypedResults.Ok(new PaymentResponse(
             payment.PublicId, payment.AccountId, new Money(payment.Amount), payment.Method == (int)PaymentMethod.Sbp ? "sbp" : "bank_card",
             Status((PaymentStatus)payment.Status), payment.FailureCode,

@@ -13,9 +13,13 @@ namespace Kabinet.Web.Features.Payments;
 public sealed class PaymentLookup(OnlinePayments payments, ILogger<PaymentLookup> logger)
 {
     /// <summary>The payment by its public id, checked with the gateway if it is pending.</summary>
-    public async Task<PaymentRecord?> FindCheckedAsync(string publicId, CancellationToken ct)
+    public async Task<PaymentRecord?> FindCheckedAsync(string publicId, CancellationToken ct) =>
+        await payments.FindAsync(publicId, ct) is { } payment ? await CheckedAsync(payment, ct) : null;
+
+    /// <summary>A payment already read: as it is, or, if pending, as it stands after asking the gateway.</summary>
+    public async Task<PaymentRecord> CheckedAsync(PaymentRecord payment, CancellationToken ct)
     {
-        var payment = await payments.FindAsync(publicId, ct);
+        ArgumentNullException.ThrowIfNull(payment);
         if (payment is not { Status: (int)PaymentStatus.Pending, GatewayPaymentId: { } gatewayId })
         {
             return payment;
@@ -25,13 +29,12 @@ public sealed class PaymentLookup(OnlinePayments payments, ILogger<PaymentLookup
         {
             await payments.ConfirmAsync(gatewayId, ct);
         }
-        catch (Exception e) when (e is GatewayException or HttpRequestException or DbException
-                                      || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (e is DbException || (!ct.IsCancellationRequested && (e is GatewayException || YooKassaClient.OutcomeUnknown(e))))
         {
-            logger.LogWarning(e, "Payment {PublicId} could not be checked with the gateway now; shown as pending", publicId);
+            logger.LogWarning(e, "Payment {PublicId} could not be checked with the gateway now; shown as pending", payment.PublicId);
             return payment;
         }
 
-        return await payments.FindAsync(publicId, ct) ?? payment;
+        return await payments.FindAsync(payment.PublicId, ct) ?? payment;
     }
 }

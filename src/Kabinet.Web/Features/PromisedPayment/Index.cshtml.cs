@@ -40,11 +40,11 @@ public sealed class IndexModel(PromisedPayments promised, AccountChoice accounts
         }
         else if (result.Error!.Field == "amount")
         {
-            (Amount, AmountError) = (amount, PromisedPaymentTexts.Message(texts, result.Error));
+            (Amount, AmountError) = (amount, texts.Error(result.Error));
         }
         else
         {
-            FormError = PromisedPaymentTexts.Message(texts, result.Error);
+            FormError = texts.Error(result.Error);
         }
 
         return await ShowAsync(chosen.Selected, ct);

@@ -46,7 +46,7 @@ public static class PromisedPaymentEndpoints
 
         return TypedResults.Ok(new PromisedPaymentResponse(
             view.Limit, view.Rules.TermDays, view.Refusal is null && view.Open is null, view.Refusal?.Code,
-            view.Refusal is null ? null : PromisedPaymentTexts.Message(texts, view.Refusal), Open(view.Open)));
+            view.Refusal is null ? null : texts.Error(view.Refusal), Open(view.Open)));
     }
 
     private static async Task<Results<Created<PromisedPaymentOpenResponse>, ProblemHttpResult>> TakeAsync(
@@ -60,7 +60,7 @@ public static class PromisedPaymentEndpoints
                 : ApiProblems.For(
                     result.Error,
                     result.Error.Field is null ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest,
-                    PromisedPaymentTexts.Message(texts, result.Error));
+                    texts.Error(result.Error));
         }
 
         return TypedResults.Created($"/api/v1/accounts/{id}/promised-payment", Open(result.Value));

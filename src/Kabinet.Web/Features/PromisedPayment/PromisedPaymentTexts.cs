@@ -1,8 +1,4 @@
-using System.Globalization;
-using Kabinet.Domain.Common;
-using Kabinet.Domain.Money;
 using Kabinet.Web.Features.Localization;
-using Kabinet.Web.Features.Shared;
 
 namespace Kabinet.Web.Features.PromisedPayment;
 
@@ -58,22 +54,4 @@ internal static class PromisedPaymentTexts
             ["error.promised.account_too_new"] = "A promised payment is available once the account is {days} days old.",
             ["error.promised.not_eligible"] = "A promised payment is not available for a frozen or terminated account.",
         });
-
-    /// <summary>
-    /// The words of a refusal for the reader: the error carries machine-readable arguments (an ISO
-    /// day, "500.00") for the API's extension members; people get them as dates and money of their
-    /// language ("15.04.2027", "500,00 ₽").
-    /// </summary>
-    public static string Message(Texts texts, Error error)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentNullException.ThrowIfNull(error);
-        var args = (error.Args ?? new Dictionary<string, string>()).Select(a => (a.Key, (object)(a.Key switch
-        {
-            "max" or "limit" when Money.TryParse(a.Value, out var money) => MoneyFormat.Display(money, CultureInfo.CurrentCulture),
-            "next" when DateOnly.TryParseExact(a.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) => Display.Date(day),
-            _ => a.Value,
-        }))).ToArray();
-        return texts.Format("error." + error.Code, args);
-    }
 }

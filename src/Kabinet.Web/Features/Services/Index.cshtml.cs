@@ -54,7 +54,7 @@ public sealed class IndexModel(ExtraServices services, Texts texts) : PageModel
         ServiceId = service;
         if (result is { } failed)
         {
-            Error = ServiceTexts.Message(texts, failed.Error!);
+            Error = texts.Error(failed.Error!);
             Confirm = service;
         }
 

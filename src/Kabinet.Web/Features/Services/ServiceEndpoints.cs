@@ -52,7 +52,7 @@ public static class ServiceEndpoints
 
     /// <summary>A refusal as a problem, amounts in its words shown as money.</summary>
     internal static ProblemHttpResult Problem(Texts texts, Error error, int status) =>
-        ApiProblems.For(error, status, ServiceTexts.Message(texts, error));
+        ApiProblems.For(error, status, texts.Error(error));
 
     private static async Task<Results<Ok<ServicesResponse>, ProblemHttpResult>> ListAsync(
         long id, HttpContext http, ExtraServices services, ApiProblems problems, CancellationToken ct)

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Kabinet.Domain.Common;
-using Kabinet.Domain.Money;
 using Kabinet.Web.Features.Localization;
 
 namespace Kabinet.Web.Features.Services;
@@ -94,15 +91,4 @@ public static class ServiceTexts
             ["error.service.account_terminated"] = "The account is closed.",
             ["error.service.idempotency_key_invalid"] = "An idempotency key is 1 to 100 Latin letters, digits and - _ : .",
         });
-
-    /// <summary>The words of an error in the current language, amounts shown as money.</summary>
-    public static string Message(Texts texts, Error error)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentNullException.ThrowIfNull(error);
-        var args = (error.Args ?? new Dictionary<string, string>())
-            .Select(a => (a.Key, (object)(Money.TryParse(a.Value, out var m) ? MoneyFormat.Display(m, CultureInfo.CurrentCulture) : a.Value)))
-            .ToArray();
-        return texts.Format("error." + error.Code, args);
-    }
 }

@@ -322,6 +322,12 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         problem.Code().ShouldBe(code);
         problem.GetProperty("errors").GetProperty("amount").GetArrayLength().ShouldBe(1);
+        if (code == "payment.amount_out_of_range")
+        {
+            // People read the limits as money; the extension members keep the wire form.
+            problem.GetProperty("detail").GetString().ShouldBe("Сумма должна быть от 10,00\u00A0₽ до 15\u00A0000,00\u00A0₽.");
+        }
+
         (await PaymentCountAsync()).ShouldBe(count);
     }
 
