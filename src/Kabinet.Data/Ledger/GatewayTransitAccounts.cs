@@ -32,6 +32,14 @@ public sealed class GatewayTransitAccounts(Database database, TimeProvider time)
         }
 
         var name = NameOf(gateway);
+        var kind = (int)LedgerAccountKind.GatewayTransit;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            // Made once per gateway, read on every start after: no write unless it is missing.
+            id = await connection.ExecuteScalarAsync<long>(
+                "SELECT COALESCE(MAX(id), 0) FROM ledger_accounts WHERE kind = @kind AND name = @name", new { kind, name });
+        }
+
         // Two instances making transit accounts at once may pick the same new id: the loser's insert
         // does nothing, finds no account by its name, and tries again with the next id.
         for (var attempt = 0; id == 0; attempt++)
@@ -49,11 +57,11 @@ public sealed class GatewayTransitAccounts(Database database, TimeProvider time)
                 SELECT MAX(id) + 1, @kind, @name, 0, @now FROM ledger_accounts WHERE id < @reserved
                 ON CONFLICT DO NOTHING
                 """,
-                new { kind = (int)LedgerAccountKind.GatewayTransit, name, now = time.GetUtcNow(), reserved = 999L },
+                // The next provider-side id below the first migration's placeholder row, which sits just under the subscribers' ids.
+                new { kind, name, now = time.GetUtcNow(), reserved = SystemLedgerAccounts.FirstSubscriberLedgerAccount - 1 },
                 write.Transaction);
             id = await write.Connection.ExecuteScalarAsync<long>(
-                "SELECT COALESCE(MAX(id), 0) FROM ledger_accounts WHERE kind = @kind AND name = @name",
-                new { kind = (int)LedgerAccountKind.GatewayTransit, name }, write.Transaction);
+                "SELECT COALESCE(MAX(id), 0) FROM ledger_accounts WHERE kind = @kind AND name = @name", new { kind, name }, write.Transaction);
             await write.CommitAsync(ct);
         }
 

@@ -19,12 +19,13 @@ public static class StatementCsv
     private const char Separator = ';';
 
     /// <summary>The file's bytes: header row, then one row per line of the statement, oldest first.</summary>
-    public static async Task<byte[]> WriteAsync(Statement statement, Texts texts, OperatorClock clock, JournalWording words, CancellationToken ct)
+    public static async Task<byte[]> WriteAsync(Statement statement, Texts texts, OperatorClock clock, JournalWording wording, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(clock);
-        ArgumentNullException.ThrowIfNull(words);
+        ArgumentNullException.ThrowIfNull(wording);
+        var words = await wording.ReaderAsync(ct);
         var csv = new StringBuilder();
         Row(csv, texts["history.csv.id"], texts["history.csv.date"], texts["history.csv.time"], texts["history.csv.kind"],
             texts["history.csv.description"], texts["history.csv.amount"]);
@@ -36,7 +37,7 @@ public static class StatementCsv
                 local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 local.ToString("HH:mm", CultureInfo.InvariantCulture),
                 texts["op." + (int)line.Kind],
-                Text(await words.ForAsync(line.Description, ct)),
+                Text(words(line.Description)),
                 line.Amount.ToString());
         }
 

@@ -28,7 +28,10 @@ public sealed partial class JournalWording(Database database, TimeProvider time)
         ["Сторно"] = "Reversal",
     };
 
-    private (DateTimeOffset Until, IReadOnlyDictionary<string, string> Names) _names = (DateTimeOffset.MinValue, new Dictionary<string, string>());
+    // Swapped whole, so a reader on another thread sees the old catalogue or the new one, never half.
+    private sealed record Catalogue(DateTimeOffset Until, IReadOnlyDictionary<string, string> Names);
+
+    private Catalogue _names = new(DateTimeOffset.MinValue, new Dictionary<string, string>());
 
     /// <summary>The description in the request's language.</summary>
     public async ValueTask<string> ForAsync(string description, CancellationToken ct = default) => (await ReaderAsync(ct))(description);
@@ -36,14 +39,13 @@ public sealed partial class JournalWording(Database database, TimeProvider time)
     /// <summary>Puts descriptions into the request's language (as stored for a Russian reader); for a list of them.</summary>
     public async ValueTask<Func<string, string>> ReaderAsync(CancellationToken ct = default)
     {
-        if (CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en")
+        if (!Localization.Texts.IsEnglish)
         {
             return static description => description;
         }
 
         var names = await NamesAsync(ct);
-        var culture = CultureInfo.CurrentCulture;
-        return description => string.IsNullOrEmpty(description) ? description : ToEnglish(description, names, day => day.ToString("d", culture));
+        return description => string.IsNullOrEmpty(description) ? description : ToEnglish(description, names, Display.Date);
     }
 
     /// <summary>A stored (Russian) description in English; <paramref name="names"/> maps Russian catalogue names to English ones.</summary>
@@ -83,7 +85,7 @@ public sealed partial class JournalWording(Database database, TimeProvider time)
 
     private async ValueTask<IReadOnlyDictionary<string, string>> NamesAsync(CancellationToken ct)
     {
-        var cached = _names;
+        var cached = Volatile.Read(ref _names);
         if (cached.Until > time.GetUtcNow())
         {
             return cached.Names;
@@ -98,7 +100,7 @@ public sealed partial class JournalWording(Database database, TimeProvider time)
             names.TryAdd(ru, string.IsNullOrWhiteSpace(en) ? ru : en);
         }
 
-        _names = (time.GetUtcNow() + NamesFor, names);
+        Volatile.Write(ref _names, new Catalogue(time.GetUtcNow() + NamesFor, names));
         return names;
     }
 
