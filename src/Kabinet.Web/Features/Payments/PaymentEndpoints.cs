@@ -40,7 +40,7 @@ public static class PaymentEndpoints
     {
         api.MapPost("/accounts/{id:long}/payments", CreateAsync)
             .WithName("CreatePayment")
-            .WithSummary("Starts a top-up: {\"amount\": \"500.00\"} (optional \"method\": \"bank_card\"|\"sbp\", \"consent\", \"receipt_contact\"); send the payer to confirmation_url.")
+            .WithSummary("Starts a top-up: {\"amount\": \"500.00\"} (optional \"method\": \"bank_card\"|\"sbp\", \"consent\", \"receipt_contact\", \"return_url\" within this site's public address); send the payer to confirmation_url.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status502BadGateway);
@@ -53,11 +53,8 @@ public static class PaymentEndpoints
     private static async Task<Results<Created<CreatedPaymentResponse>, ProblemHttpResult>> CreateAsync(
         long id, CreatePaymentRequest? request, HttpContext http, PaymentStarter starter, ApiProblems problems, CancellationToken ct)
     {
-        var returnUrl = request?.ReturnUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "https" or "http"
-            ? url
-            : $"{http.Request.Scheme}://{http.Request.Host}/pay/result/{{id}}";
         var input = new TopUpInput(request?.Amount, request?.Method, request?.ReceiptContact, request?.Consent, request?.SavePaymentMethod ?? false, ConsentChannel.Api);
-        var started = await starter.StartAsync(http.User.ContractId(), id, input, PaymentSource.Api, returnUrl, ct);
+        var started = await starter.StartAsync(http.User.ContractId(), id, input, PaymentSource.Api, request?.ReturnUrl, ct);
         if (!started.IsSuccess)
         {
             return started.Error!.Code switch

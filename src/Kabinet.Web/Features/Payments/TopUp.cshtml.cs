@@ -60,9 +60,8 @@ public sealed class TopUpModel(PaymentStarter starter, AccountChoice accounts, D
         }
 
         (Amount, Method, Contact) = (amount, method, contact);
-        var returnUrl = $"{Request.Scheme}://{Request.Host}/pay/result/{{id}}";
         var started = await starter.StartAsync(
-            User.ContractId(), Accounts.Selected, new TopUpInput(amount, method, contact ?? "", consent, saveCard, Language: language), PaymentSource.Cabinet, returnUrl, ct);
+            User.ContractId(), Accounts.Selected, new TopUpInput(amount, method, contact ?? "", consent, saveCard, Language: language), PaymentSource.Cabinet, null, ct);
         if (started.IsSuccess)
         {
             return started.Value.ConfirmationUrl is { } url ? Redirect(url) : LocalRedirect("/pay/result/" + started.Value.PublicId);
