@@ -54,7 +54,7 @@ public static class PaymentEndpoints
         long id, CreatePaymentRequest? request, HttpContext http, PaymentStarter starter, ApiProblems problems, CancellationToken ct)
     {
         var input = new TopUpInput(request?.Amount, request?.Method, request?.ReceiptContact, request?.Consent, request?.SavePaymentMethod ?? false, ConsentChannel.Api);
-        var started = await starter.StartAsync(http.User.ContractId(), id, input, PaymentSource.Api, request?.ReturnUrl, ct);
+        var started = await starter.StartAsync(http.User.ContractId(), id, input, PaymentSource.Api, string.IsNullOrEmpty(request?.ReturnUrl) ? null : request.ReturnUrl, ct);
         if (!started.IsSuccess)
         {
             return started.Error!.Code switch
