@@ -15,8 +15,14 @@ public sealed record CreatePaymentRequest(
     [property: JsonPropertyName("receipt_contact")] string? ReceiptContact,
     [property: JsonPropertyName("consent"), Description(CreatePaymentRequest.ConsentDescription)] bool? Consent,
     [property: JsonPropertyName("save_payment_method")] bool SavePaymentMethod,
-    [property: JsonPropertyName("return_url")] string? ReturnUrl)
+    [property: JsonPropertyName("return_url"), Description(CreatePaymentRequest.ReturnUrlDescription)] string? ReturnUrl)
 {
+    /// <summary>What the OpenAPI document says of the return address.</summary>
+    public const string ReturnUrlDescription =
+        "Where the bank sends the payer back; \"{id}\" stands for the payment's id. It must lie within this Kabinet's public address "
+        + "(same scheme, host and port, a path under its path): anything else is refused with 400 payment.return_url_invalid, nothing created. "
+        + "Left out: this site's result page, /pay/result/{id}.";
+
     /// <summary>What the OpenAPI document says of the consent field.</summary>
     public const string ConsentDescription =
         "Acceptance of the public offer (GET /offer, or the operator's document). Left out: the API client accepts the offer on the "
