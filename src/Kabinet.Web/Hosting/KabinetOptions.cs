@@ -20,6 +20,13 @@ public sealed class KabinetOptions
     /// <summary>The operator's time zone: billing days and displayed times are in it.</summary>
     public string TimeZone { get; set; } = "Asia/Novosibirsk";
 
+    /// <summary>
+    /// The address the public reaches this Kabinet at (e.g. https://lk.example.ru/), from which every
+    /// absolute link it hands out is built: the bank sends payers back to it. Unset: in demo mode the
+    /// listening address; otherwise payments are refused and the gap is logged.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>How long a cabinet login and an API token last.</summary>
     public int SessionHours { get; set; } = 12;
 
@@ -36,6 +43,31 @@ public sealed class KabinetOptions
         "POSTGRES" or "POSTGRESQL" => DatabaseKind.Postgres,
         _ => throw new InvalidOperationException($"Kabinet:Database must be 'sqlite' or 'postgres', not '{Database}'."),
     };
+
+    /// <summary>
+    /// <see cref="PublicUrl"/> parsed, ending with a slash; null when unset. A value that is not an
+    /// absolute http(s) address without query, fragment or credentials is refused at start.
+    /// </summary>
+    public Uri? PublicBase
+    {
+        get
+        {
+            if (string.IsNullOrWhiteSpace(PublicUrl))
+            {
+                return null;
+            }
+
+            if (!Uri.TryCreate(PublicUrl.Trim(), UriKind.Absolute, out var url)
+                || url.Scheme is not ("http" or "https")
+                || url.Query.Length > 0 || url.Fragment.Length > 0 || url.UserInfo.Length > 0)
+            {
+                throw new InvalidOperationException(
+                    $"Kabinet:PublicUrl must be an absolute http or https address without query, fragment or credentials (e.g. https://lk.example.ru/), not '{PublicUrl}'.");
+            }
+
+            return url.AbsolutePath.EndsWith('/') ? url : new Uri(url.GetLeftPart(UriPartial.Path) + "/");
+        }
+    }
 
     /// <summary>Whether demo seeding is on.</summary>
     public bool DemoEnabled => Demo ?? DatabaseKind == DatabaseKind.Sqlite;

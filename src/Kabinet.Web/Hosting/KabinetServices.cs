@@ -29,6 +29,8 @@ public static class KabinetServices
         var services = builder.Services;
         var options = builder.Configuration.GetSection(KabinetOptions.Section).Get<KabinetOptions>() ?? new KabinetOptions();
         services.Configure<KabinetOptions>(builder.Configuration.GetSection(KabinetOptions.Section));
+        // A malformed public address stops the start here rather than misdirecting the first payer.
+        _ = options.PublicBase;
 
         var connectionString = builder.Configuration.GetConnectionString("Kabinet") ?? "Data Source=kabinet.db";
         services.AddSingleton(_ => new Database(options.DatabaseKind, connectionString));

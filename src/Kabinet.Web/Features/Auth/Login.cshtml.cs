@@ -1,4 +1,5 @@
 using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Features.Shared;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -73,6 +74,5 @@ public sealed class LoginModel(ContractLogin login, Texts texts) : PageModel
         return LocalRedirect(SafeReturn(returnUrl));
     }
 
-    private string SafeReturn(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+    private static string SafeReturn(string? returnUrl) => LocalUrl.OrHome(returnUrl);
 }

@@ -60,16 +60,16 @@ public sealed class IndexModel(AutopayRules autopay, AccountChoice accounts, IOp
         [FromForm] string? below, [FromForm(Name = "days_before")] string? daysBefore, [FromForm(Name = "day_of_month")] string? dayOfMonth,
         [FromForm(Name = "payment_method_id")] long? methodId, CancellationToken ct)
     {
-        var chosen = await accounts.ChooseAsync(User.ContractId(), account, "/autopay", ct);
-        if (chosen is null)
+        var chosen = await accounts.PostedAsync(User.ContractId(), account, "/autopay", ct);
+        if (!chosen.IsSuccess)
         {
-            return LocalRedirect("/");
+            return await RefuseAsync(chosen.Error!, ct);
         }
 
         Kind = int.TryParse(kind, NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : 0;
         (Amount, Recommended, Below, DaysBefore, DayOfMonth, MethodId) = (amount, recommended == "true", below, daysBefore, dayOfMonth, methodId);
         var saved = await autopay.SaveAsync(
-            User.ContractId(), chosen.Selected, new AutopayInput(Kind, methodId, amount, Recommended, below, daysBefore, dayOfMonth), ct);
+            User.ContractId(), chosen.Value.Selected, new AutopayInput(Kind, methodId, amount, Recommended, below, daysBefore, dayOfMonth), ct);
         if (saved.IsSuccess)
         {
             Notice = texts["autopay.saved"];
@@ -83,39 +83,39 @@ public sealed class IndexModel(AutopayRules autopay, AccountChoice accounts, IOp
             FormError = texts.Error(saved.Error);
         }
 
-        return await ShowAsync(chosen.Selected, ct) ?? Page();
+        return await ShowAsync(chosen.Value.Selected, ct) ?? Page();
     }
 
     public async Task<IActionResult> OnPostOffAsync([FromForm] long? account, CancellationToken ct)
     {
-        var chosen = await accounts.ChooseAsync(User.ContractId(), account, "/autopay", ct);
-        if (chosen is null)
+        var chosen = await accounts.PostedAsync(User.ContractId(), account, "/autopay", ct);
+        if (!chosen.IsSuccess)
         {
-            return LocalRedirect("/");
+            return await RefuseAsync(chosen.Error!, ct);
         }
 
-        await autopay.DisableAsync(User.ContractId(), chosen.Selected, ct);
+        await autopay.DisableAsync(User.ContractId(), chosen.Value.Selected, ct);
         Notice = texts["autopay.switched_off"];
-        var shown = await ShowAsync(chosen.Selected, ct);
+        var shown = await ShowAsync(chosen.Value.Selected, ct);
         Prefill();
         return shown ?? Page();
     }
 
     public async Task<IActionResult> OnPostUnlinkAsync([FromForm] long? account, [FromForm(Name = "method")] long method, CancellationToken ct)
     {
-        var chosen = await accounts.ChooseAsync(User.ContractId(), account, "/autopay", ct);
-        if (chosen is null)
+        var chosen = await accounts.PostedAsync(User.ContractId(), account, "/autopay", ct);
+        if (!chosen.IsSuccess)
         {
-            return LocalRedirect("/");
+            return await RefuseAsync(chosen.Error!, ct);
         }
 
-        var card = await autopay.UnlinkAsync(User.ContractId(), chosen.Selected, method, ct);
+        var card = await autopay.UnlinkAsync(User.ContractId(), chosen.Value.Selected, method, ct);
         if (card is not null)
         {
             Notice = texts.Format("autopay.unlinked", ("card", card.Masked));
         }
 
-        var shown = await ShowAsync(chosen.Selected, ct);
+        var shown = await ShowAsync(chosen.Value.Selected, ct);
         Prefill();
         return shown ?? Page();
     }
@@ -130,6 +130,15 @@ public sealed class IndexModel(AutopayRules autopay, AccountChoice accounts, IOp
             "autopay.rule." + rule.Kind.ToString(CultureInfo.InvariantCulture),
             ("amount", amount), ("below", rule.Below is { } b ? money(new Money(b)) : ""), ("days", rule.DaysBefore ?? 0),
             ("day", rule.DayOfMonth ?? 0), ("card", View?.CardOf(rule)?.Masked ?? ""));
+    }
+
+    // The posted account is not the contract's: the page of the first one, the refusal on the account field.
+    private async Task<IActionResult> RefuseAsync(Kabinet.Domain.Common.Error error, CancellationToken ct)
+    {
+        Errors["account"] = texts.Error(error);
+        var shown = await ShowAsync(null, ct);
+        Prefill();
+        return shown ?? Page();
     }
 
     private async Task<IActionResult?> ShowAsync(long? account, CancellationToken ct)

@@ -2,6 +2,7 @@ using Kabinet.Domain.Billing;
 using Kabinet.Domain.Common;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Features.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,7 +11,7 @@ namespace Kabinet.Web.Features.Freeze;
 
 /// <summary>Voluntary freeze (M13): rules, use, dates with a quote before confirming, ending early.</summary>
 [Authorize(Policy = SubscriberClaims.CabinetPolicy)]
-public sealed class IndexModel(Freezes freezes, Texts texts) : PageModel
+public sealed class IndexModel(Freezes freezes, AccountChoice accounts, Texts texts) : PageModel
 {
     /// <summary>Rules, use and the open freeze of the selected account.</summary>
     public FreezeOverview Overview { get; private set; } = null!;
@@ -32,6 +33,9 @@ public sealed class IndexModel(Freezes freezes, Texts texts) : PageModel
 
     /// <summary>An error about the whole request.</summary>
     public string? FormError { get; private set; }
+
+    /// <summary>Why the posted account was refused.</summary>
+    public string? AccountError { get; private set; }
 
     /// <summary>"booked", "cancelled" or "ended" after a success.</summary>
     public string? Done { get; private set; }
@@ -57,16 +61,21 @@ public sealed class IndexModel(Freezes freezes, Texts texts) : PageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync([FromForm] long account, [FromForm] string? start, [FromForm] string? end, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync([FromForm] long? account, [FromForm] string? start, [FromForm] string? end, CancellationToken ct)
     {
-        var result = await freezes.ConfirmAsync(User.ContractId(), account, start, end, ct);
-        if (result is { IsSuccess: true })
+        (Start, End) = (start, end);
+        if (await OwnAsync(account, ct) is not { } own)
         {
-            return LocalRedirect($"/freeze?account={account}&done=booked");
+            return Page();
         }
 
-        Overview = await freezes.OverviewAsync(User.ContractId(), account, ct);
-        (Start, End) = (start, end);
+        var result = await freezes.ConfirmAsync(User.ContractId(), own, start, end, ct);
+        if (result is { IsSuccess: true })
+        {
+            return LocalRedirect($"/freeze?account={own}&done=booked");
+        }
+
+        Overview = await freezes.OverviewAsync(User.ContractId(), own, ct);
         if (result is { } failed)
         {
             Show(failed.Error!);
@@ -75,21 +84,40 @@ public sealed class IndexModel(Freezes freezes, Texts texts) : PageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostEndAsync([FromForm] long account, CancellationToken ct)
+    public async Task<IActionResult> OnPostEndAsync([FromForm] long? account, CancellationToken ct)
     {
-        var result = await freezes.EndAsync(User.ContractId(), account, ct);
-        if (result is { IsSuccess: true } ok)
+        if (await OwnAsync(account, ct) is not { } own)
         {
-            return LocalRedirect($"/freeze?account={account}&done={ok.Value.Outcome}");
+            return Page();
         }
 
-        Overview = await freezes.OverviewAsync(User.ContractId(), account, ct);
+        var result = await freezes.EndAsync(User.ContractId(), own, ct);
+        if (result is { IsSuccess: true } ok)
+        {
+            return LocalRedirect($"/freeze?account={own}&done={ok.Value.Outcome}");
+        }
+
+        Overview = await freezes.OverviewAsync(User.ContractId(), own, ct);
         if (result is { } failed)
         {
             FormError = texts.Error(failed.Error!);
         }
 
         return Page();
+    }
+
+    // The posted account when it is the contract's; else null, with the first account's overview and the refusal on the account field.
+    private async Task<long?> OwnAsync(long? account, CancellationToken ct)
+    {
+        var chosen = await accounts.PostedAsync(User.ContractId(), account, "/freeze", ct);
+        if (chosen.IsSuccess)
+        {
+            return chosen.Value.Selected;
+        }
+
+        Overview = await freezes.OverviewAsync(User.ContractId(), null, ct);
+        AccountError = texts.Error(chosen.Error!);
+        return null;
     }
 
     private void Show(Error error)

@@ -15,8 +15,14 @@ public sealed record CreatePaymentRequest(
     [property: JsonPropertyName("receipt_contact")] string? ReceiptContact,
     [property: JsonPropertyName("consent"), Description(CreatePaymentRequest.ConsentDescription)] bool? Consent,
     [property: JsonPropertyName("save_payment_method")] bool SavePaymentMethod,
-    [property: JsonPropertyName("return_url")] string? ReturnUrl)
+    [property: JsonPropertyName("return_url"), Description(CreatePaymentRequest.ReturnUrlDescription)] string? ReturnUrl)
 {
+    /// <summary>What the OpenAPI document says of the return address.</summary>
+    public const string ReturnUrlDescription =
+        "Where the bank sends the payer back; \"{id}\" stands for the payment's id. It must lie within this Kabinet's public address "
+        + "(same scheme, host and port, a path under its path): anything else is refused with 400 payment.return_url_invalid, nothing created. "
+        + "Left out: this site's result page, /pay/result/{id}.";
+
     /// <summary>What the OpenAPI document says of the consent field.</summary>
     public const string ConsentDescription =
         "Acceptance of the public offer (GET /offer, or the operator's document). Left out: the API client accepts the offer on the "
@@ -40,7 +46,7 @@ public static class PaymentEndpoints
     {
         api.MapPost("/accounts/{id:long}/payments", CreateAsync)
             .WithName("CreatePayment")
-            .WithSummary("Starts a top-up: {\"amount\": \"500.00\"} (optional \"method\": \"bank_card\"|\"sbp\", \"consent\", \"receipt_contact\"); send the payer to confirmation_url.")
+            .WithSummary("Starts a top-up: {\"amount\": \"500.00\"} (optional \"method\": \"bank_card\"|\"sbp\", \"consent\", \"receipt_contact\", \"return_url\" within this site's public address); send the payer to confirmation_url.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status502BadGateway);
@@ -53,11 +59,8 @@ public static class PaymentEndpoints
     private static async Task<Results<Created<CreatedPaymentResponse>, ProblemHttpResult>> CreateAsync(
         long id, CreatePaymentRequest? request, HttpContext http, PaymentStarter starter, ApiProblems problems, CancellationToken ct)
     {
-        var returnUrl = request?.ReturnUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "https" or "http"
-            ? url
-            : $"{http.Request.Scheme}://{http.Request.Host}/pay/result/{{id}}";
         var input = new TopUpInput(request?.Amount, request?.Method, request?.ReceiptContact, request?.Consent, request?.SavePaymentMethod ?? false, ConsentChannel.Api);
-        var started = await starter.StartAsync(http.User.ContractId(), id, input, PaymentSource.Api, returnUrl, ct);
+        var started = await starter.StartAsync(http.User.ContractId(), id, input, PaymentSource.Api, string.IsNullOrEmpty(request?.ReturnUrl) ? null : request.ReturnUrl, ct);
         if (!started.IsSuccess)
         {
             return started.Error!.Code switch

@@ -20,7 +20,8 @@ public static class PaymentNotifications
             try
             {
                 using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
-                id = body.RootElement.TryGetProperty("object", out var payment) && payment.ValueKind == JsonValueKind.Object
+                // Any JSON may arrive ([1,2], "x", 5): only an object has properties to look into.
+                id = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("object", out var payment) && payment.ValueKind == JsonValueKind.Object
                      && payment.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String
                     ? value.GetString()
                     : null;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Kabinet.Data.Connections;
 using Kabinet.Domain.Common;
+using Kabinet.Web.Hosting;
 
 namespace Kabinet.Web.Features.Payments;
 
@@ -27,8 +28,11 @@ public sealed record TopUpInput(
 /// Starts a top-up for an account of the logged-in contract: the same checks and the same call for
 /// the cabinet page and the API.
 /// </summary>
-public sealed class PaymentStarter(Database database, OnlinePayments payments, PaymentConsent consent)
+public sealed class PaymentStarter(Database database, OnlinePayments payments, PaymentConsent consent, PublicUrls urls)
 {
+    /// <summary>The result page a payer returns to from the bank, relative to the public base; "{id}" is the payment.</summary>
+    public const string ResultPath = "pay/result/{id}";
+
     /// <summary>The subscriber's e-mail or phone on file, to fill the receipt contact.</summary>
     public async Task<string?> ContactOnFileAsync(long contractId, CancellationToken ct)
     {
@@ -39,9 +43,14 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments, P
         return ReceiptContact.Normalize(row.Email) ?? ReceiptContact.Normalize(row.Phone);
     }
 
-    /// <summary>Validates and starts; the account must belong to the contract.</summary>
+    /// <summary>
+    /// Validates and starts; the account must belong to the contract. The payer comes back from the
+    /// bank to <paramref name="returnUrl"/> (an API client's, "{id}" standing for the payment) when
+    /// it lies within the public address, else to this site's result page; a client's address
+    /// elsewhere is refused.
+    /// </summary>
     public async Task<Result<StartedPayment>> StartAsync(
-        long contractId, long accountId, TopUpInput input, PaymentSource source, string returnUrl, CancellationToken ct)
+        long contractId, long accountId, TopUpInput input, PaymentSource source, string? returnUrl, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
         (string Number, string ContractNumber, string? Email, string? Phone) account;
@@ -94,6 +103,18 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments, P
             return new Error("payment.consent_required", "consent");
         }
 
+        if (urls.Base is not { } root)
+        {
+            // Not configured (logged by PublicUrls): the payer would have no way back from the bank.
+            return new Error("payment.gateway_unavailable");
+        }
+
+        if (returnUrl is not null && !PublicUrls.Within(root, returnUrl))
+        {
+            return new Error("payment.return_url_invalid", "return_url", new Dictionary<string, string> { ["base"] = root.ToString() });
+        }
+
+        returnUrl ??= new Uri(root, ResultPath).ToString();
         var save = input.SaveCard && method == PaymentMethod.BankCard;
         // The number goes into the gateway's description, which its hosted page shows to the payer.
         // Someone paying without logging in may have found the contract by address and been shown

@@ -15,6 +15,7 @@ public static class PaymentsSetup
         services.Configure<PaymentOptions>(configuration.GetSection("Kabinet:Payments"));
         services.Configure<SandboxOptions>(configuration.GetSection("Kabinet:Sandbox"));
         services.AddSingleton<SelfAddress>();
+        services.AddSingleton<PublicUrls>();
         // No per-request logging handlers: the gateway calls sit on every payment's path, and their
         // failures are logged where they are handled.
         services.AddHttpClient(YooKassaClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15)).RemoveAllLoggers();

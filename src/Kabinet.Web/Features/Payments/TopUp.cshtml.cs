@@ -53,16 +53,18 @@ public sealed class TopUpModel(PaymentStarter starter, AccountChoice accounts, D
         [FromForm] long? account, [FromForm] string? amount, [FromForm] string? method, [FromForm] string? contact,
         [FromForm] bool consent, [FromForm] bool saveCard, [FromForm] string? language, CancellationToken ct)
     {
-        Accounts = await accounts.ChooseAsync(User.ContractId(), account, "/pay", ct);
-        if (Accounts is null)
+        (Amount, Method, Contact) = (amount, method, contact);
+        var chosen = await accounts.PostedAsync(User.ContractId(), account, "/pay", ct);
+        if (!chosen.IsSuccess)
         {
-            return LocalRedirect("/");
+            Errors["account"] = texts.Error(chosen.Error!);
+            Accounts = await accounts.ChooseAsync(User.ContractId(), null, "/pay", ct);
+            return Accounts is null ? LocalRedirect("/") : Page();
         }
 
-        (Amount, Method, Contact) = (amount, method, contact);
-        var returnUrl = $"{Request.Scheme}://{Request.Host}/pay/result/{{id}}";
+        Accounts = chosen.Value;
         var started = await starter.StartAsync(
-            User.ContractId(), Accounts.Selected, new TopUpInput(amount, method, contact ?? "", consent, saveCard, Language: language), PaymentSource.Cabinet, returnUrl, ct);
+            User.ContractId(), Accounts.Selected, new TopUpInput(amount, method, contact ?? "", consent, saveCard, Language: language), PaymentSource.Cabinet, null, ct);
         if (started.IsSuccess)
         {
             return started.Value.ConfirmationUrl is { } url ? Redirect(url) : LocalRedirect("/pay/result/" + started.Value.PublicId);

@@ -23,17 +23,21 @@ public sealed class IndexModel(PromisedPayments promised, AccountChoice accounts
 
     public string? FormError { get; private set; }
 
+    /// <summary>Why the posted account was refused.</summary>
+    public string? AccountError { get; private set; }
+
     public Task<IActionResult> OnGetAsync(long? account, CancellationToken ct) => ShowAsync(account, ct);
 
     public async Task<IActionResult> OnPostAsync([FromForm] long? account, [FromForm] string? amount, CancellationToken ct)
     {
-        var chosen = await accounts.ChooseAsync(User.ContractId(), account, "/promised-payment", ct);
-        if (chosen is null)
+        var chosen = await accounts.PostedAsync(User.ContractId(), account, "/promised-payment", ct);
+        if (!chosen.IsSuccess)
         {
-            return LocalRedirect("/");
+            (Amount, AccountError) = (amount, texts.Error(chosen.Error!));
+            return await ShowAsync(null, ct);
         }
 
-        var result = await promised.TakeAsync(User.ContractId(), chosen.Selected, amount, ct);
+        var result = await promised.TakeAsync(User.ContractId(), chosen.Value.Selected, amount, ct);
         if (result.IsSuccess)
         {
             Taken = result.Value;
@@ -47,7 +51,7 @@ public sealed class IndexModel(PromisedPayments promised, AccountChoice accounts
             FormError = texts.Error(result.Error);
         }
 
-        return await ShowAsync(chosen.Selected, ct);
+        return await ShowAsync(chosen.Value.Selected, ct);
     }
 
     private async Task<IActionResult> ShowAsync(long? account, CancellationToken ct)

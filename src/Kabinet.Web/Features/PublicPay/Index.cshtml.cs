@@ -149,8 +149,7 @@ public sealed class IndexModel(PublicPayments payments, PaymentQr qr, IOptions<P
 
         (Account, Amount, Method, PayerContact) = (account, amount, method, contact);
         ShowPayStep(chosen.Contract, chosen.Typed);
-        var returnUrl = $"{Request.Scheme}://{Request.Host}/pay/result/{{id}}";
-        var started = await payments.StartAsync(chosen.Contract, new PublicPayInput(account, amount, method, contact, consent, Language: language), returnUrl, ct);
+        var started = await payments.StartAsync(chosen.Contract, new PublicPayInput(account, amount, method, contact, consent, Language: language), ct);
         if (started.IsSuccess)
         {
             return started.Value.ConfirmationUrl is { } url ? Redirect(url) : LocalRedirect("/pay/result/" + started.Value.PublicId);

@@ -117,7 +117,7 @@ public static class PublicPayEndpoints
     }
 
     private static async Task<Results<Created<PublicPaymentCreated>, ProblemHttpResult>> CreateAsync(
-        PublicPaymentRequest? request, HttpContext http, PublicPayments payments, ApiProblems problems, CancellationToken ct)
+        PublicPaymentRequest? request, PublicPayments payments, ApiProblems problems, CancellationToken ct)
     {
         var contract = await ContractOfAsync(request, payments, ct);
         if (!contract.IsSuccess)
@@ -125,9 +125,8 @@ public static class PublicPayEndpoints
             return problems.For(contract.Error!, StatusCodes.Status400BadRequest);
         }
 
-        var returnUrl = $"{http.Request.Scheme}://{http.Request.Host}/pay/result/{{id}}";
         var started = await payments.StartAsync(
-            contract.Value, new PublicPayInput(request!.Account, request.Amount, request.Method, request.ReceiptContact, request.Consent, ConsentChannel.Api), returnUrl, ct);
+            contract.Value, new PublicPayInput(request!.Account, request.Amount, request.Method, request.ReceiptContact, request.Consent, ConsentChannel.Api), ct);
         if (!started.IsSuccess)
         {
             // The body calls the contact receipt_contact; the shared checks call it contact.

@@ -166,7 +166,7 @@ public sealed class PublicPayments(Database database, PaymentStarter starter, ID
     /// Starts the payment to the chosen account (the first open one when none is named) with the
     /// cabinet's own checks; bad input creates nothing.
     /// </summary>
-    public async Task<Result<StartedPayment>> StartAsync(PublicContract contract, PublicPayInput input, string returnUrl, CancellationToken ct)
+    public async Task<Result<StartedPayment>> StartAsync(PublicContract contract, PublicPayInput input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(input);
@@ -179,7 +179,7 @@ public sealed class PublicPayments(Database database, PaymentStarter starter, ID
         // The contact is never filled from the subscriber's file: the payer gives their own.
         return await starter.StartAsync(
             contract.Id, account.Id, new TopUpInput(input.Amount, input.Method, input.Contact ?? "", input.Consent, SaveCard: false, input.Channel, input.Language),
-            PaymentSource.Public, returnUrl, ct);
+            PaymentSource.Public, null, ct);
     }
 
     /// <summary>The account named by its masked number, or the first open one when none is named.</summary>

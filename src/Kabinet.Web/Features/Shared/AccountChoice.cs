@@ -1,5 +1,6 @@
 using Dapper;
 using Kabinet.Data.Connections;
+using Kabinet.Domain.Common;
 
 namespace Kabinet.Web.Features.Shared;
 
@@ -13,11 +14,27 @@ public sealed record AccountSwitcherModel(long Selected, IReadOnlyList<AccountOp
 public sealed record AccountOption(long Id, string Number, string Title);
 
 /// <summary>
-/// Picks the account a cabinet page works on. An id from the URL or a form is only honoured when it
-/// belongs to the logged-in contract; anything else falls back to the contract's first account.
+/// Picks the account a cabinet page works on. An id in a page's URL is only honoured when it belongs
+/// to the logged-in contract, else the page shows the first account; an id posted by a form must
+/// belong to it, or the form is refused (<see cref="PostedAsync"/>).
 /// </summary>
 public sealed class AccountChoice(Database database)
 {
+    /// <summary>The error of a posted account that is not the contract's, on the form's <c>account</c> field.</summary>
+    public static readonly Error NotTheContracts = new("account.not_found", "account");
+
+    /// <summary>
+    /// The account a posted form acts on: exactly the one it names, when that is the contract's.
+    /// Anything else (another contract's id, none, garbage) is refused with
+    /// <see cref="NotTheContracts"/>: falling back to the first account, as a page view does, turned
+    /// an action aimed at someone else's account into one on the caller's own.
+    /// </summary>
+    public async Task<Result<AccountSwitcherModel>> PostedAsync(long contractId, long? posted, string basePath, CancellationToken ct)
+    {
+        var chosen = posted is null ? null : await ChooseAsync(contractId, posted, basePath, ct);
+        return chosen is not null && chosen.Selected == posted ? chosen : NotTheContracts;
+    }
+
     /// <summary>The switcher for the contract; null when it has no accounts.</summary>
     public async Task<AccountSwitcherModel?> ChooseAsync(long contractId, long? requested, string basePath, CancellationToken ct)
     {

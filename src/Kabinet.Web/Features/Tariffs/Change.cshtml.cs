@@ -3,6 +3,7 @@ using Kabinet.Domain.Catalog;
 using Kabinet.Domain.Common;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Features.Shared;
 using Kabinet.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,7 @@ namespace Kabinet.Web.Features.Tariffs;
 
 /// <summary>The quote of a tariff change (before/after) and its confirmation (M11).</summary>
 [Authorize(Policy = SubscriberClaims.CabinetPolicy)]
-public sealed class ChangeModel(TariffChanges tariffs, Texts texts, OperatorClock clock) : PageModel
+public sealed class ChangeModel(TariffChanges tariffs, AccountChoice accounts, Texts texts, OperatorClock clock) : PageModel
 {
     /// <summary>The account's tariff now.</summary>
     public Tariff? Current { get; private set; }
@@ -41,6 +42,9 @@ public sealed class ChangeModel(TariffChanges tariffs, Texts texts, OperatorCloc
     /// <summary>A refusal about the mode.</summary>
     public string? ModeError { get; private set; }
 
+    /// <summary>Why the posted account was refused.</summary>
+    public string? AccountError { get; private set; }
+
     /// <summary>A refusal of the confirmation (a change is already pending).</summary>
     public string? FormError { get; private set; }
 
@@ -49,13 +53,20 @@ public sealed class ChangeModel(TariffChanges tariffs, Texts texts, OperatorCloc
 
     public async Task<IActionResult> OnPostAsync([FromForm] long? account, [FromForm] string? tariff, [FromForm] string? mode, CancellationToken ct)
     {
-        var result = await tariffs.ConfirmAsync(User.ContractId(), account ?? 0, TariffEndpoints.ParseId(tariff), TariffChanges.ParseMode(mode), ct);
+        var chosen = await accounts.PostedAsync(User.ContractId(), account, "/tariffs/change", ct);
+        if (!chosen.IsSuccess)
+        {
+            AccountError = texts.Error(chosen.Error!);
+            return await LoadAsync(null, tariff, mode, ct);
+        }
+
+        var result = await tariffs.ConfirmAsync(User.ContractId(), chosen.Value.Selected, TariffEndpoints.ParseId(tariff), TariffChanges.ParseMode(mode), ct);
         if (result is { IsSuccess: true } done)
         {
             return LocalRedirect($"/tariffs?account={done.Value.AccountId}&done=changed");
         }
 
-        var page = await LoadAsync(account, tariff, mode, ct);
+        var page = await LoadAsync(chosen.Value.Selected, tariff, mode, ct);
         if (result is { } failed && failed.Error!.Code == TariffHandlerErrors.Pending)
         {
             FormError = texts["error." + failed.Error.Code];

@@ -1,5 +1,6 @@
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Localization;
+using Kabinet.Web.Features.Shared;
 using Kabinet.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ namespace Kabinet.Web.Features.Tariffs;
 
 /// <summary>The tariff catalogue (M11) for the selected account, with its pending change.</summary>
 [Authorize(Policy = SubscriberClaims.CabinetPolicy)]
-public sealed class IndexModel(TariffChanges tariffs, Texts texts, OperatorClock clock) : PageModel
+public sealed class IndexModel(TariffChanges tariffs, AccountChoice accounts, Texts texts, OperatorClock clock) : PageModel
 {
     /// <summary>Today in the operator's zone: which change modes are open depends on it.</summary>
     public DateOnly Today => clock.Today;
@@ -23,6 +24,9 @@ public sealed class IndexModel(TariffChanges tariffs, Texts texts, OperatorClock
     /// <summary>Why the pending change could not be cancelled.</summary>
     public string? CancelError { get; private set; }
 
+    /// <summary>Why the posted account was refused.</summary>
+    public string? AccountError { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(long? account, string? done, CancellationToken ct)
     {
         Catalogue = await tariffs.CatalogueAsync(User.ContractId(), account, ct);
@@ -30,15 +34,23 @@ public sealed class IndexModel(TariffChanges tariffs, Texts texts, OperatorClock
         return Page();
     }
 
-    public async Task<IActionResult> OnPostCancelAsync([FromForm] long account, CancellationToken ct)
+    public async Task<IActionResult> OnPostCancelAsync([FromForm] long? account, CancellationToken ct)
     {
-        var result = await tariffs.CancelAsync(User.ContractId(), account, ct);
-        if (result is { IsSuccess: true })
+        var chosen = await accounts.PostedAsync(User.ContractId(), account, "/tariffs", ct);
+        if (!chosen.IsSuccess)
         {
-            return LocalRedirect($"/tariffs?account={account}&done=cancelled");
+            Catalogue = await tariffs.CatalogueAsync(User.ContractId(), null, ct);
+            AccountError = texts.Error(chosen.Error!);
+            return Page();
         }
 
-        Catalogue = await tariffs.CatalogueAsync(User.ContractId(), account, ct);
+        var result = await tariffs.CancelAsync(User.ContractId(), chosen.Value.Selected, ct);
+        if (result is { IsSuccess: true })
+        {
+            return LocalRedirect($"/tariffs?account={chosen.Value.Selected}&done=cancelled");
+        }
+
+        Catalogue = await tariffs.CatalogueAsync(User.ContractId(), chosen.Value.Selected, ct);
         CancelError = result is { } failed ? texts["error." + failed.Error!.Code] : null;
         return Page();
     }

@@ -29,9 +29,6 @@ public sealed class GatewayOptions
 
     /// <summary>The VAT code sent on receipts (1 = without VAT ... 6 = 20/120).</summary>
     public int VatCode { get; set; } = 1;
-
-    /// <summary>Where the payer returns after the hosted page; empty means this Kabinet's own address.</summary>
-    public string PublicUrl { get; set; } = "";
 }
 
 /// <summary>A gateway refusal that is not the payer's: bad request, bad credentials, not found.</summary>

@@ -173,6 +173,9 @@ public abstract class CabinetLoginTests(KabinetFactory factory)
     [InlineData("https://evil.example")]
     [InlineData("//evil.example")]
     [InlineData("/\\evil.example")]
+    [InlineData("/\t/evil.example/")]
+    [InlineData("/\r\n/evil.example/")]
+    [InlineData("\t//evil.example")]
     public async Task Foreign_return_url_is_ignored_after_login(string returnUrl)
     {
         using var client = factory.Browser();

@@ -93,12 +93,29 @@ public abstract class LanguageTests(KabinetFactory factory)
     [InlineData("https://evil.example")]
     [InlineData("//evil.example")]
     [InlineData("/\\evil.example")]
+    [InlineData("/\t/evil.example/")]
+    [InlineData("/\n/evil.example/")]
+    [InlineData("/\u007f/evil.example/")]
+    [InlineData("\t//evil.example")]
+    [InlineData(" //evil.example")]
+    [InlineData("evil.example")]
     public async Task Switcher_never_sends_the_visitor_off_site(string returnUrl)
     {
         using var client = factory.Browser();
         using var response = await client.PostFormFromAsync("/culture", "http://localhost", "same-origin", ("culture", "en-US"), ("returnUrl", returnUrl));
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.OriginalString.ShouldBe("/");
+    }
+
+    [Theory]
+    [InlineData("/%09/evil.example")]
+    [InlineData("/tariffs?account=1")]
+    public async Task Switcher_returns_to_a_path_of_this_site_as_given(string returnUrl)
+    {
+        using var client = factory.Browser();
+        using var response = await client.PostFormFromAsync("/culture", "http://localhost", "same-origin", ("culture", "en-US"), ("returnUrl", returnUrl));
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe(returnUrl);
     }
 
     [Fact]

@@ -20,6 +20,21 @@ public abstract class RadiusEndpointTests
         factory.Clock.Set(Now);
     }
 
+    [Theory]
+    [InlineData("/radius/authorize", "[1,2]")]
+    [InlineData("/radius/authorize", "\"x\"")]
+    [InlineData("/radius/post-auth", "5")]
+    [InlineData("/radius/accounting", "null")]
+    [InlineData("/radius/accounting", "{not json")]
+    public async Task A_body_that_is_not_a_json_object_is_refused_with_400(string path, string json)
+    {
+        using var radius = Client(_factory);
+
+        using var response = await radius.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
     [Fact]
     public async Task A_known_PPPoE_login_gets_its_password_as_control_and_the_tariff_speed_per_vendor()
     {

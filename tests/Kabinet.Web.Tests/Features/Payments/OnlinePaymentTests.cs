@@ -143,6 +143,24 @@ public abstract class OnlinePaymentTests(KabinetFactory factory)
         (await PaymentFlow.BalanceAsync(factory, account)).ShouldBe(before);
     }
 
+    [Theory]
+    [InlineData("[1,2]")]
+    [InlineData("\"x\"")]
+    [InlineData("5")]
+    [InlineData("null")]
+    [InlineData("true")]
+    [InlineData("{\"object\":[1]}")]
+    [InlineData("{\"object\":{\"id\":5}}")]
+    [InlineData("")]
+    public async Task A_notification_whose_body_is_not_the_protocols_object_is_refused_with_400(string body)
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.PostAsync("/payments/notifications/yookassa", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
     [Fact]
     public async Task A_notification_for_an_id_that_is_not_ours_is_answered_200_without_asking_the_gateway()
     {
