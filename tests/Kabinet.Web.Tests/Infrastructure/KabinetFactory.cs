@@ -37,6 +37,7 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
             ["Kabinet:Login:PerContractPer5Minutes"] = "10000",
             // Only problems in the test log: request-by-request lines drown the failures (and CI's output).
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Kabinet"] = "Warning",
             // Tests bill explicitly (BillingRun) so their balances do not move underneath them.
             ["Kabinet:Billing:Enabled"] = "false",
             // No CoA from tests that do not play a NAS; the network tests switch it on.
@@ -135,7 +136,8 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        foreach (var (key, value) in _settings)
+        // A null value leaves the key to the app's own configuration (appsettings.json, defaults).
+        foreach (var (key, value) in _settings.Where(s => s.Value is not null))
         {
             builder.UseSetting(key, value);
         }
