@@ -197,7 +197,7 @@ public static class Verbs
         {
             result = await services.GetRequiredService<PaymentRefunds>().RefundAsync(payment, amount, reason, "cli:refund", CancellationToken.None);
         }
-        catch (InvalidOperationException) when (string.IsNullOrEmpty(services.GetRequiredService<IOptions<GatewayOptions>>().Value.BaseUrl))
+        catch (InvalidOperationException) when (services.GetRequiredService<IOptions<GatewayOptions>>().Value is { Configured: true, BaseUrl: "" })
         {
             await Console.Error.WriteLineAsync(
                 "The gateway is this Kabinet's built-in sandbox acquirer, which runs inside the server: give the running server's address, " +
