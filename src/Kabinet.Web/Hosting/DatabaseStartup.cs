@@ -8,12 +8,14 @@ using Microsoft.Extensions.Options;
 namespace Kabinet.Web.Hosting;
 
 /// <summary>
-/// Before the server takes requests: applies migrations, seeds the demo provider when demo mode is
+/// Before the server takes requests: applies migrations, checks and encrypts the stored
+/// data-protection keys, seeds the demo provider when demo mode is
 /// on and the database is empty; once listening, prints where to go and the demo logins.
 /// </summary>
 public sealed class DatabaseStartup(
     Database database,
     DemoSeeder demo,
+    KeyRingEncryption keys,
     IOptions<KabinetOptions> options,
     IHostApplicationLifetime lifetime,
     IServer server,
@@ -27,6 +29,8 @@ public sealed class DatabaseStartup(
         {
             logger.LogInformation("Applied migrations {Versions} on {Database}", string.Join(", ", applied), database.Kind);
         }
+
+        await keys.RunAsync(cancellationToken);
 
         if (!options.Value.DemoEnabled)
         {
