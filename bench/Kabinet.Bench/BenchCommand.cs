@@ -38,6 +38,7 @@ internal static class BenchCommand
                 .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal),
         };
         BenchDatabases.ClearSandboxFiles();
+        await BenchDatabases.EnsureCertificateAsync();
         if (args[0] == "billing")
         {
             await new BillingBench(options).RunAsync();

@@ -57,10 +57,7 @@ internal sealed class PaymentsBench(DashboardBenchOptions options)
         using (database)
         {
             var accounts = await SampleAsync(database);
-            var env = new Dictionary<string, string>(bench.Environment)
-            {
-                ["Kabinet__Sandbox__Enabled"] = "true",
-            };
+            var env = new Dictionary<string, string>(bench.Environment);
             foreach (var (key, value) in options.ServerEnvironment)
             {
                 env[key] = value;

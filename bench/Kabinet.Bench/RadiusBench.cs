@@ -60,7 +60,6 @@ internal sealed class RadiusBench(DashboardBenchOptions options)
             var env = new Dictionary<string, string>(bench.Environment)
             {
                 ["Kabinet__Radius__Secret"] = KabinetSecret,
-                ["Kabinet__Sandbox__Enabled"] = "true",
             };
             foreach (var (key, value) in options.ServerEnvironment)
             {

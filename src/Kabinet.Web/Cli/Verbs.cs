@@ -26,6 +26,12 @@ public static class Verbs
     /// <summary>Runs a verb and returns the process exit code.</summary>
     public static async Task<int> RunAsync(string verb, string[] args)
     {
+        if (verb == "keys-certificate")
+        {
+            // Before the services: they need the certificate this verb makes.
+            return await KeysCertificateAsync(new ConfigurationBuilder().AddCommandLine(args).Build());
+        }
+
         var builder = WebApplication.CreateBuilder(args);
         builder.AddKabinet();
         await using var app = builder.Build();
@@ -53,7 +59,7 @@ public static class Verbs
                 case "refund":
                     return await RefundAsync(services, app.Configuration["payment"], app.Configuration["amount"], app.Configuration["reason"]);
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], bill [--date YYYY-MM-DD], verify-ledger, create-staff --login L --role R, refund --payment ID [--amount 100.00] --reason TEXT, add-nas --name N --ip IP --vendor mikrotik|cisco|juniper|accel-ppp --secret S [--coa-port 3799], set-pppoe-password --login L --password P.");
+                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], bill [--date YYYY-MM-DD], verify-ledger, create-staff --login L --role R, refund --payment ID [--amount 100.00] --reason TEXT, add-nas --name N --ip IP --vendor mikrotik|cisco|juniper|accel-ppp --secret S [--coa-port 3799], set-pppoe-password --login L --password P, keys-certificate --out PATH [--password P].");
                     return 2;
             }
         }
@@ -62,6 +68,32 @@ public static class Verbs
             await Console.Error.WriteLineAsync(e.Message);
             return 1;
         }
+    }
+
+    private static async Task<int> KeysCertificateAsync(IConfiguration arguments)
+    {
+        var path = arguments["out"];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            await Console.Error.WriteLineAsync("Usage: keys-certificate --out /etc/kabinet/keys.pfx [--password P]");
+            return 2;
+        }
+
+        if (File.Exists(path))
+        {
+            // Replacing it would make every stored key unreadable.
+            await Console.Error.WriteLineAsync($"{path} exists already; it is left as it is.");
+            return 2;
+        }
+
+        using var certificate = KeyProtection.Create(path, arguments["password"], TimeProvider.System.GetUtcNow());
+        Console.WriteLine($"""
+            Wrote {Path.GetFullPath(path)} (readable by its owner only; thumbprint {certificate.Thumbprint}).
+            Set Kabinet__DataProtection__CertificatePath={Path.GetFullPath(path)}{(arguments["password"] is null ? "" : " and Kabinet__DataProtection__CertificatePassword")}
+            for every instance, make the file readable by the service's user, and keep a copy somewhere safe:
+            the keys in the database (logins, API tokens, PPPoE passwords) cannot be read without it.
+            """);
+        return 0;
     }
 
     private static async Task<int> SeedDemoAsync(IServiceProvider services, string? subscribers)
@@ -197,7 +229,7 @@ public static class Verbs
         {
             result = await services.GetRequiredService<PaymentRefunds>().RefundAsync(payment, amount, reason, "cli:refund", CancellationToken.None);
         }
-        catch (InvalidOperationException) when (string.IsNullOrEmpty(services.GetRequiredService<IOptions<GatewayOptions>>().Value.BaseUrl))
+        catch (InvalidOperationException) when (services.GetRequiredService<IOptions<GatewayOptions>>().Value is { Configured: true, BaseUrl: "" })
         {
             await Console.Error.WriteLineAsync(
                 "The gateway is this Kabinet's built-in sandbox acquirer, which runs inside the server: give the running server's address, " +

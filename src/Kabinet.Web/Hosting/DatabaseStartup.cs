@@ -8,12 +8,14 @@ using Microsoft.Extensions.Options;
 namespace Kabinet.Web.Hosting;
 
 /// <summary>
-/// Before the server takes requests: applies migrations, seeds the demo provider when demo mode is
+/// Before the server takes requests: applies migrations, checks and encrypts the stored
+/// data-protection keys, seeds the demo provider when demo mode is
 /// on and the database is empty; once listening, prints where to go and the demo logins.
 /// </summary>
 public sealed class DatabaseStartup(
     Database database,
     DemoSeeder demo,
+    KeyRingEncryption keys,
     IOptions<KabinetOptions> options,
     IHostApplicationLifetime lifetime,
     IServer server,
@@ -28,11 +30,17 @@ public sealed class DatabaseStartup(
             logger.LogInformation("Applied migrations {Versions} on {Database}", string.Join(", ", applied), database.Kind);
         }
 
+        await keys.RunAsync(cancellationToken);
+
         if (!options.Value.DemoEnabled)
         {
             return;
         }
 
+        // A warning, not information: it also reaches a log that keeps only problems, where a demo
+        // start by mistake in production must not go unnoticed.
+        logger.LogWarning(
+            "Demo mode (Kabinet:Demo=true): demo data and the built-in sandbox acquirer, which accepts free test cards. Not for production.");
         await demo.SeedIfEmptyAsync(cancellationToken);
         lifetime.ApplicationStarted.Register(PrintWelcome);
     }
@@ -46,7 +54,9 @@ public sealed class DatabaseStartup(
         var url = addresses.FirstOrDefault() ?? "http://localhost:5000";
         Console.WriteLine($"""
 
-            Kabinet is running (demo mode, {database.Kind}).
+            Kabinet is running in DEMO MODE ({database.Kind}): demo data, published logins and the built-in
+            sandbox acquirer, which accepts free test cards. Do not use it in production: leave out
+            Kabinet:Demo=true (the launch profile of `dotnet run` sets it) and configure the real gateway.
               Open:        {url}
               Subscriber:  contract {DemoSeeder.DemoContract}, password {DemoSeeder.DemoPassword}
               Staff:       login {DemoSeeder.DemoStaffLogin}, password {DemoSeeder.DemoStaffPassword}

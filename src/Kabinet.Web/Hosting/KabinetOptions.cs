@@ -12,8 +12,9 @@ public sealed class KabinetOptions
     public string Database { get; set; } = "sqlite";
 
     /// <summary>
-    /// Seed an empty database with a demo provider at start. Unset means "on for SQLite, off for
-    /// PostgreSQL": the embedded start is for trying Kabinet out, a PostgreSQL start is production.
+    /// Demo mode: seeds an empty database with a demo provider and switches the built-in sandbox
+    /// acquirer on. Only when asked for: a small provider runs the embedded SQLite default in
+    /// production, where free test-card top-ups must never be accepted.
     /// </summary>
     public bool? Demo { get; set; }
 
@@ -69,8 +70,8 @@ public sealed class KabinetOptions
         }
     }
 
-    /// <summary>Whether demo seeding is on.</summary>
-    public bool DemoEnabled => Demo ?? DatabaseKind == DatabaseKind.Sqlite;
+    /// <summary>Whether demo mode is on (only when <c>Kabinet:Demo=true</c>, whatever the engine).</summary>
+    public bool DemoEnabled => Demo == true;
 }
 
 /// <summary>Limits on password guessing.</summary>

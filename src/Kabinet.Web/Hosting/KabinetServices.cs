@@ -61,9 +61,7 @@ public static class KabinetServices
         services.AddSingleton<PromisedPayments>();
         services.AddHostedService<BillingJob>();
 
-        services.AddDataProtection().SetApplicationName("Kabinet");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseKeyRepository(sp.GetRequiredService<Database>())));
+        services.AddKabinetDataProtection(builder.Configuration, options, connectionString);
 
         var session = TimeSpan.FromHours(options.SessionHours);
         services.AddAuthentication(SubscriberClaims.CookieScheme)

@@ -37,6 +37,10 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
             ["Kabinet:Login:PerContractPer5Minutes"] = "10000",
             // Only problems in the test log: request-by-request lines drown the failures (and CI's output).
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Kabinet"] = "Warning",
+            // One key-encryption certificate for the run (making an RSA key per factory costs a second
+            // each); the tests of demo mode's own certificate leave this out.
+            ["Kabinet:DataProtection:CertificatePath"] = TestCertificate.Path,
             // Tests bill explicitly (BillingRun) so their balances do not move underneath them.
             ["Kabinet:Billing:Enabled"] = "false",
             // No CoA from tests that do not play a NAS; the network tests switch it on.
@@ -95,6 +99,9 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
         return new KabinetFactory(Kind, ConnectionString, merged) { _ownsDatabase = false };
     }
 
+    /// <summary>The key-encryption certificate the app is given (empty: demo mode makes its own).</summary>
+    public string? CertificatePath => _settings.GetValueOrDefault("Kabinet:DataProtection:CertificatePath");
+
     /// <summary>Opens the app's database directly (for assertions on what was written).</summary>
     public Database OpenDatabase() => new(Kind, ConnectionString);
 
@@ -135,7 +142,8 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        foreach (var (key, value) in _settings)
+        // A null value leaves the key to the app's own configuration (appsettings.json, defaults).
+        foreach (var (key, value) in _settings.Where(s => s.Value is not null))
         {
             builder.UseSetting(key, value);
         }
@@ -156,7 +164,9 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             var path = Kind == DatabaseKind.Sqlite ? ConnectionString["Data Source=".Length..] : SandboxPath;
-            foreach (var file in new[] { path, path + "-wal", path + "-shm", SandboxPath, SandboxPath + "-wal", SandboxPath + "-shm" }.Distinct())
+            // Demo mode's own key-encryption certificate, when a test let it make one beside the SQLite file.
+            var certificate = Path.ChangeExtension(path, null) + ".keys.pfx";
+            foreach (var file in new[] { path, path + "-wal", path + "-shm", SandboxPath, SandboxPath + "-wal", SandboxPath + "-shm", certificate }.Distinct())
             {
                 try
                 {

@@ -90,6 +90,8 @@ internal static class TextsEn
         ["api.unauthorized"] = "Log in first: send the token in the Authorization: Bearer header.",
         ["api.too_large"] = "The request is too large.",
         ["api.server_error"] = "Internal error. Give the code to support.",
+        ["demo.ribbon"] = "Demo mode",
+        ["demo.ribbon_note"] = "test data and test cards",
         ["footer.support"] = "Support: 8 800 000-00-00, around the clock",
     };
 }

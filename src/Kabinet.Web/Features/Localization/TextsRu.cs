@@ -90,6 +90,8 @@ internal static class TextsRu
         ["api.unauthorized"] = "Нужен вход: передайте токен в заголовке Authorization: Bearer.",
         ["api.too_large"] = "Слишком большой запрос.",
         ["api.server_error"] = "Внутренняя ошибка. Сообщите код в поддержку.",
+        ["demo.ribbon"] = "Демо-режим",
+        ["demo.ribbon_note"] = "тестовые данные и карты",
         ["footer.support"] = "Поддержка: 8 800 000-00-00, круглосуточно",
     };
 }

@@ -199,6 +199,12 @@ public sealed class OnlinePayments(
     public async Task<Result<StartedPayment>> StartAsync(PaymentRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!gatewayOptions.Value.Configured)
+        {
+            // A production start without Kabinet:Gateway: nothing is recorded, the payer is told.
+            return new Error("payment.gateway_not_configured");
+        }
+
         var amount = ParseAmount(request.AmountText);
         if (!amount.IsSuccess)
         {

@@ -67,6 +67,7 @@ public static class PaymentEndpoints
             {
                 "account.not_found" => problems.NotFound(),
                 "payment.gateway_unavailable" => problems.For(started.Error, StatusCodes.Status502BadGateway),
+                "payment.gateway_not_configured" => problems.For(started.Error, StatusCodes.Status503ServiceUnavailable),
                 _ => problems.For(started.Error, StatusCodes.Status400BadRequest),
             };
         }

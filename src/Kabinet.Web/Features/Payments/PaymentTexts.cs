@@ -51,6 +51,7 @@ public static class PaymentTexts
             ["error.payment.method_invalid"] = "Выберите способ оплаты: bank_card или sbp.",
             ["error.payment.gateway_unavailable"] = "Платёжный сервис временно недоступен. Попробуйте через несколько минут.",
             ["error.payment.return_url_invalid"] = "Адрес возврата должен вести на этот сайт: {base}",
+            ["error.payment.gateway_not_configured"] = "Оплата картой у провайдера пока не подключена. Пополните счёт в кассе или банковским переводом по реквизитам договора.",
         },
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -97,6 +98,7 @@ public static class PaymentTexts
             ["error.payment.method_invalid"] = "Choose a payment method: bank_card or sbp.",
             ["error.payment.gateway_unavailable"] = "The payment service is unavailable. Try again in a few minutes.",
             ["error.payment.return_url_invalid"] = "The return address must lead to this site: {base}",
+            ["error.payment.gateway_not_configured"] = "The provider does not take card payments yet. Top up at the cash desk or by bank transfer using the contract's details.",
         });
 
     /// <summary>The text key explaining a failure code in plain words.</summary>

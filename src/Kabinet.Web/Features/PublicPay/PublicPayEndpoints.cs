@@ -131,7 +131,12 @@ public static class PublicPayEndpoints
         {
             // The body calls the contact receipt_contact; the shared checks call it contact.
             var error = started.Error! is { Field: "contact" } e ? e with { Field = "receipt_contact" } : started.Error!;
-            return problems.For(error, error.Code == "payment.gateway_unavailable" ? StatusCodes.Status502BadGateway : StatusCodes.Status400BadRequest);
+            return problems.For(error, error.Code switch
+            {
+                "payment.gateway_unavailable" => StatusCodes.Status502BadGateway,
+                "payment.gateway_not_configured" => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status400BadRequest,
+            });
         }
 
         var value = started.Value;

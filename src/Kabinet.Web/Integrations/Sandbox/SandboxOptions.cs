@@ -1,13 +1,16 @@
 namespace Kabinet.Web.Integrations.Sandbox;
 
 /// <summary>
-/// The built-in sandbox acquirer (<c>Kabinet:Sandbox</c>): on in demo mode, it speaks the YooKassa v3
+/// The built-in sandbox acquirer (<c>Kabinet:Sandbox</c>): on in demo mode only, it speaks the YooKassa v3
 /// protocol at /sandbox-acquirer/v3/ and shows a hosted card page. Its notification behaviour can be
 /// set so tests and demos see what a real acquirer does on a bad day.
 /// </summary>
 public sealed class SandboxOptions
 {
-    /// <summary>Whether the sandbox endpoints exist. Unset: on when demo mode is on.</summary>
+    /// <summary>
+    /// Whether the sandbox endpoints exist. Unset: on exactly in demo mode; false switches it off in
+    /// demo mode; true outside demo mode stops the start (it takes free test cards).
+    /// </summary>
     public bool? Enabled { get; set; }
 
     /// <summary>

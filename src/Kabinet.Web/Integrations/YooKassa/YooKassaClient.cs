@@ -11,24 +11,36 @@ namespace Kabinet.Web.Integrations.YooKassa;
 
 /// <summary>
 /// The gateway's configuration (<c>Kabinet:Gateway</c>). The same client talks to the real service
-/// (https://api.yookassa.ru/v3/) or to the sandbox acquirer built into Kabinet.
+/// (https://api.yookassa.ru/v3/) or, in demo mode only, to the sandbox acquirer built into Kabinet.
+/// Nothing here defaults to the sandbox's credentials: <see cref="Payments.PaymentsSetup"/> fills
+/// them in demo mode, so a production start without settings has no gateway rather than a fake one.
 /// </summary>
 public sealed class GatewayOptions
 {
-    /// <summary>The name stored with each payment ("yookassa" or "sandbox").</summary>
-    public string Name { get; set; } = "sandbox";
+    /// <summary>The sandbox's name, and the credentials it is given in demo mode.</summary>
+    public const string SandboxName = "sandbox";
 
-    /// <summary>The API root, ending with a slash; empty means this Kabinet's own sandbox acquirer.</summary>
+    /// <summary>The name stored with each payment ("yookassa" or "sandbox"); empty until configured.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The API root, ending with a slash; empty means this Kabinet's own sandbox acquirer (demo mode only).</summary>
     public string BaseUrl { get; set; } = "";
 
     /// <summary>The shop id (HTTP Basic user).</summary>
-    public string ShopId { get; set; } = "100500";
+    public string ShopId { get; set; } = "";
 
     /// <summary>The secret key (HTTP Basic password).</summary>
-    public string SecretKey { get; set; } = "test_sandbox_secret";
+    public string SecretKey { get; set; } = "";
 
     /// <summary>The VAT code sent on receipts (1 = without VAT ... 6 = 20/120).</summary>
     public int VatCode { get; set; } = 1;
+
+    /// <summary>Whether there is a gateway to send payments to (a real one, or the sandbox in demo mode).</summary>
+    public bool Configured => Name.Length > 0;
+
+    /// <summary>Whether the address is this Kabinet's own sandbox acquirer (empty, or its path behind some host).</summary>
+    public bool PointsAtSandbox =>
+        string.IsNullOrWhiteSpace(BaseUrl) || BaseUrl.Contains(Sandbox.SandboxAcquirerEndpoints.ApiRoot, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A gateway refusal that is not the payer's: bad request, bad credentials, not found.</summary>
@@ -106,6 +118,12 @@ public sealed class YooKassaClient(IHttpClientFactory clients, IOptions<GatewayO
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string? idempotenceKey, CancellationToken ct)
     {
         var settings = options.Value;
+        if (!settings.Configured)
+        {
+            throw new InvalidOperationException(
+                "No payment gateway is configured: set Kabinet:Gateway:BaseUrl, ShopId and SecretKey (see deploy/systemd/kabinet.env.example).");
+        }
+
         // No base address configured: this Kabinet's own sandbox acquirer, over real HTTP.
         var root = string.IsNullOrEmpty(settings.BaseUrl) ? new Uri(self.Base, Sandbox.SandboxAcquirerEndpoints.ApiRoot) : new Uri(settings.BaseUrl);
         using var request = new HttpRequestMessage(method, new Uri(root, path));

@@ -255,6 +255,7 @@ public sealed class BillingBed : IAsyncDisposable
         start.Environment["Kabinet__Database"] = Factory.Kind == DatabaseKind.Sqlite ? "sqlite" : "postgres";
         start.Environment["ConnectionStrings__Kabinet"] = Factory.ConnectionString;
         start.Environment["Kabinet__Demo"] = "false";
+        start.Environment["Kabinet__DataProtection__CertificatePath"] = Factory.CertificatePath;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

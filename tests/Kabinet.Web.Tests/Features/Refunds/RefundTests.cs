@@ -144,6 +144,9 @@ public abstract class RefundTests(KabinetFactory factory)
             "--Kabinet:Database=" + (factory.Kind == DatabaseKind.Sqlite ? "sqlite" : "postgres"),
             "--ConnectionStrings:Kabinet=" + factory.ConnectionString,
             "--Kabinet:Gateway:BaseUrl=" + server + "/sandbox-acquirer/v3/",
+            // The gateway is the demo server's sandbox acquirer, which exists only in demo mode.
+            "--Kabinet:Demo=true",
+            "--Kabinet:DataProtection:CertificatePath=" + factory.CertificatePath,
         ];
 
         (await Verbs.RunAsync("refund", Args("--payment", payment, "--amount", "100.00"))).ShouldBe(2);
