@@ -105,8 +105,9 @@ public sealed class PaymentStarter(Database database, OnlinePayments payments, P
 
         if (urls.Base is not { } root)
         {
-            // Not configured (logged by PublicUrls): the payer would have no way back from the bank.
-            return new Error("payment.gateway_unavailable");
+            // Not configured (logged by PublicUrls): the payer would have no way back from the bank,
+            // so card payments are off as when no gateway is set up.
+            return new Error("payment.gateway_not_configured");
         }
 
         if (returnUrl is not null && !PublicUrls.Within(root, returnUrl))

@@ -123,7 +123,7 @@ public abstract class PublicAddressTests(KabinetFactory factory)
         using var response = await anonymous.PostAsJsonAsync(
             "/api/v1/public/payments", new { contract = Contract(9), amount = "100.00", receipt_contact = "payer@example.ru", consent = true });
 
-        (await response.ShouldBeProblemAsync(HttpStatusCode.BadGateway)).Code().ShouldBe("payment.gateway_unavailable");
+        (await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable)).Code().ShouldBe("payment.gateway_not_configured");
         (await PaymentCountAsync(app)).ShouldBe(before);
     }
 
