@@ -17,6 +17,7 @@ public static class KabinetPipeline
         // Behind nginx (deploy/nginx): the client's address and scheme come from the proxy's headers,
         // trusted only from the proxies configured (none by default), so rate limits see the real client.
         app.UseTrustedProxies();
+        app.UseStrictTransport();
         // Outermost, so that error pages and problems written on the way out speak the caller's language.
         app.UseRequestLocalization();
         app.UseKabinetErrors();
@@ -30,6 +31,7 @@ public static class KabinetPipeline
             await next();
         });
         app.UseStaticFiles();
+        app.UseNoStore();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
