@@ -20,7 +20,7 @@ public sealed class KabinetOptions
     /// <summary>The operator's time zone: billing days and displayed times are in it.</summary>
     public string TimeZone { get; set; } = "Asia/Novosibirsk";
 
-    /// <summary>How long a cabinet login and an API token last.</summary>
+    /// <summary>How long a cabinet login and an API token last, counted from the login however active the session is.</summary>
     public int SessionHours { get; set; } = 12;
 
     /// <summary>The billing job.</summary>

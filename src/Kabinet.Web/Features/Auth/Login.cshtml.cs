@@ -8,7 +8,7 @@ namespace Kabinet.Web.Features.Auth;
 
 /// <summary>The cabinet login form (M1).</summary>
 [EnableRateLimiting(LoginRateLimit.Policy)]
-public sealed class LoginModel(ContractLogin login, Texts texts) : PageModel
+public sealed class LoginModel(ContractLogin login, SubscriberSessions sessions, Texts texts) : PageModel
 {
     /// <summary>The contract number as typed, shown back after an error.</summary>
     public string? Contract { get; private set; }
@@ -66,10 +66,11 @@ public sealed class LoginModel(ContractLogin login, Texts texts) : PageModel
             return Page();
         }
 
+        var session = await sessions.StartAsync(result.Value.ContractId, SessionKind.Cookie, HttpContext, ct);
         await HttpContext.SignInAsync(
             SubscriberClaims.CookieScheme,
-            SubscriberClaims.Create(result.Value, SubscriberClaims.CookieScheme),
-            new AuthenticationProperties { IsPersistent = false });
+            SubscriberClaims.Create(result.Value, session.Key, SubscriberClaims.CookieScheme),
+            new AuthenticationProperties { IsPersistent = false, IssuedUtc = session.CreatedAt });
         return LocalRedirect(SafeReturn(returnUrl));
     }
 

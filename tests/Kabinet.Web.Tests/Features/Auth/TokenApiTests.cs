@@ -25,7 +25,9 @@ public abstract class TokenApiTests(KabinetFactory factory)
         var token = await response.Content.ReadFromJsonAsync<JsonElement>();
         token.GetProperty("token_type").GetString().ShouldBe("Bearer");
         token.GetProperty("access_token").GetString().ShouldNotBeNullOrWhiteSpace();
-        token.GetProperty("expires_in").GetInt64().ShouldBeGreaterThan(0);
+        token.GetProperty("expires_in").GetInt64().ShouldBe(12 * 3600, "Kabinet:SessionHours");
+        token.TryGetProperty("refresh_token", out _).ShouldBeFalse("no endpoint accepts a refresh token, so none is offered");
+        response.Headers.CacheControl!.NoStore.ShouldBeTrue("RFC 6749 5.1: a token response is never cached");
     }
 
     [Fact]
@@ -222,7 +224,8 @@ public abstract class TokenApiTests(KabinetFactory factory)
         var (id, stamp) = await connection.QuerySingleAsync<(long, string)>(
             "SELECT id, security_stamp FROM contracts WHERE number = @number", new { number = Cabinet.DemoContract });
         var options = factory.Services.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(SubscriberClaims.BearerScheme);
-        var principal = SubscriberClaims.Create(new ContractIdentity(id, Cabinet.DemoContract, stamp), SubscriberClaims.BearerScheme);
+        var session = await factory.Services.GetRequiredService<SubscriberSessions>().StartAsync(id, SessionKind.Token, new Microsoft.AspNetCore.Http.DefaultHttpContext(), CancellationToken.None);
+        var principal = SubscriberClaims.Create(new ContractIdentity(id, Cabinet.DemoContract, stamp), session.Key, SubscriberClaims.BearerScheme);
         var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { IssuedUtc = expires.AddHours(-1), ExpiresUtc = expires }, SubscriberClaims.BearerScheme);
         return options.BearerTokenProtector.Protect(ticket);
     }
