@@ -17,3 +17,13 @@ CREATE TABLE subscriber_sessions (
 );
 CREATE INDEX ix_subscriber_sessions_contract ON subscriber_sessions (contract_id, expires_at);
 
+-- Failed logins counted per contract number as typed (normalised), whether such a contract exists
+-- or not, so the answers never tell which numbers are real. A bucket is the number alone (any
+-- device) or the number with a known device's id (a browser that logged into it before), so
+-- someone guessing a subscriber's password cannot lock the subscriber's own device out.
+-- Fixed windows: failures counts attempts since window_start.
+CREATE TABLE login_failures (
+    bucket TEXT PRIMARY KEY,
+    window_start TIMESTAMPTZ NOT NULL,
+    failures INT NOT NULL
+);

@@ -8,7 +8,7 @@ namespace Kabinet.Web.Features.Auth;
 
 /// <summary>The cabinet login form (M1).</summary>
 [EnableRateLimiting(LoginRateLimit.Policy)]
-public sealed class LoginModel(ContractLogin login, SubscriberSessions sessions, Texts texts) : PageModel
+public sealed class LoginModel(ContractLogin login, SubscriberSessions sessions, KnownDevices devices, Texts texts) : PageModel
 {
     /// <summary>The contract number as typed, shown back after an error.</summary>
     public string? Contract { get; private set; }
@@ -45,7 +45,8 @@ public sealed class LoginModel(ContractLogin login, SubscriberSessions sessions,
     {
         Contract = contract;
         ReturnUrl = returnUrl;
-        var result = await login.VerifyAsync(contract, password, ct);
+        var device = devices.Read(HttpContext);
+        var result = await login.VerifyAsync(contract, password, device, ct);
         if (!result.IsSuccess)
         {
             var message = texts["error." + result.Error!.Code];
@@ -71,6 +72,7 @@ public sealed class LoginModel(ContractLogin login, SubscriberSessions sessions,
             SubscriberClaims.CookieScheme,
             SubscriberClaims.Create(result.Value, session.Key, SubscriberClaims.CookieScheme),
             new AuthenticationProperties { IsPersistent = false, IssuedUtc = session.CreatedAt });
+        devices.Remember(HttpContext, device, result.Value.Number);
         return LocalRedirect(SafeReturn(returnUrl));
     }
 

@@ -16,6 +16,8 @@ public static class SessionAuthentication
     public static void AddSubscriberSessions(this IServiceCollection services)
     {
         services.AddSingleton<SubscriberSessions>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<KnownDevices>();
         services.PostConfigure<CookieAuthenticationOptions>(SubscriberClaims.CookieScheme, o =>
         {
             var earlier = o.Events.OnValidatePrincipal;

@@ -44,10 +44,11 @@ public static class TokenEndpoint
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(
-        TokenRequest? request, HttpContext http, ContractLogin login, SubscriberSessions sessions,
+        TokenRequest? request, HttpContext http, ContractLogin login, SubscriberSessions sessions, KnownDevices devices,
         IOptionsMonitor<BearerTokenOptions> bearer, ApiProblems problems, CancellationToken ct)
     {
-        var result = await login.VerifyAsync(request?.Contract, request?.Password, ct);
+        var device = devices.Read(http);
+        var result = await login.VerifyAsync(request?.Contract, request?.Password, device, ct);
         if (!result.IsSuccess)
         {
             var status = result.Error!.Code switch
@@ -64,6 +65,8 @@ public static class TokenEndpoint
             SubscriberClaims.Create(result.Value, session.Key, SubscriberClaims.BearerScheme),
             new AuthenticationProperties { IssuedUtc = session.CreatedAt, ExpiresUtc = session.ExpiresAt },
             SubscriberClaims.BearerScheme);
+        // An app that keeps cookies becomes a known device, as a browser does (see KnownDevices).
+        devices.Remember(http, device, result.Value.Number);
         var token = bearer.Get(SubscriberClaims.BearerScheme).BearerTokenProtector.Protect(ticket);
         return TypedResults.Ok(new TokenResponse("Bearer", token, (long)(session.ExpiresAt - session.CreatedAt).TotalSeconds));
     }

@@ -35,6 +35,7 @@ public abstract class HttpsHardeningTests(KabinetFactory factory)
         attributes.ShouldContain("path=/");
         attributes.ShouldNotContain(a => a.StartsWith("domain", StringComparison.Ordinal));
         cookies.ShouldNotContain(c => c.StartsWith("kabinet=", StringComparison.Ordinal));
+        cookies.Single(c => c.StartsWith("__Host-kabinet-device=", StringComparison.Ordinal)).ShouldContain("secure", Case.Insensitive);
 
         (await browser.PageAsync("/")).ShouldContain("Договор №" + Cabinet.DemoContract);
 
