@@ -119,7 +119,7 @@ internal static class BenchDatabases
         ["Kabinet__Demo"] = "true",
         ["Kabinet__Billing__Enabled"] = "false",
         ["Kabinet__Login__PerIpPerMinute"] = "1000000",
-        ["Kabinet__Login__PerContractPer5Minutes"] = "1000000",
+        ["Kabinet__Login__FailuresPerContract"] = "1000000",
         ["Logging__LogLevel__Default"] = "Warning",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
     };
