@@ -132,7 +132,7 @@ internal static class BenchDatabases
         ["Kabinet__DataProtection__CertificatePath"] = CertificatePath,
         ["Kabinet__Billing__Enabled"] = "false",
         ["Kabinet__Login__PerIpPerMinute"] = "1000000",
-        ["Kabinet__Login__PerContractPer5Minutes"] = "1000000",
+        ["Kabinet__Login__FailuresPerContract"] = "1000000",
     };
 
     /// <summary>Makes the certificate the first time a benchmark runs on this machine.</summary>

@@ -28,7 +28,7 @@ public sealed class KabinetOptions
     /// </summary>
     public string? PublicUrl { get; set; }
 
-    /// <summary>How long a cabinet login and an API token last.</summary>
+    /// <summary>How long a cabinet login and an API token last, counted from the login however active the session is.</summary>
     public int SessionHours { get; set; } = 12;
 
     /// <summary>The billing job.</summary>
@@ -77,17 +77,22 @@ public sealed class KabinetOptions
 /// <summary>Limits on password guessing.</summary>
 public sealed class LoginLimits
 {
-    /// <summary>Login attempts one IP address may make per minute.</summary>
+    /// <summary>Login attempts one client address (an IPv6 /64) may make per minute.</summary>
     public int PerIpPerMinute { get; set; } = 30;
 
-    /// <summary>Login attempts against one contract per 5 minutes, whoever makes them.</summary>
-    public int PerContractPer5Minutes { get; set; } = 10;
+    /// <summary>
+    /// Password attempts against one contract number per <see cref="FailureWindowMinutes"/> from
+    /// devices that have not logged into it before (a device that has gets an allowance of the same
+    /// size of its own). Counted whether the contract exists or not; a right password gives its
+    /// attempt back. Keep FailuresPerContract * 60 / FailureWindowMinutes at or below 100 (ASVS 2.2.1).
+    /// </summary>
+    public int FailuresPerContract { get; set; } = 10;
 
-    /// <summary>Wrong passwords in a row before the contract is locked.</summary>
-    public int FailuresBeforeLockout { get; set; } = 5;
+    /// <summary>The window of <see cref="FailuresPerContract"/>.</summary>
+    public int FailureWindowMinutes { get; set; } = 15;
 
-    /// <summary>How long a lockout lasts.</summary>
-    public int LockoutMinutes { get; set; } = 15;
+    /// <summary>How long a device stays known after its last successful login.</summary>
+    public int KnownDeviceDays { get; set; } = 180;
 }
 
 /// <summary>The billing job's schedule.</summary>

@@ -1,5 +1,4 @@
 using Kabinet.Web.Features.Api;
-using Microsoft.AspNetCore.HttpOverrides;
 using Kabinet.Web.Features.Auth;
 using Kabinet.Web.Features.Errors;
 using Kabinet.Web.Features.Health;
@@ -15,9 +14,10 @@ public static class KabinetPipeline
     public static void UseKabinet(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // Behind nginx on the same host (deploy/nginx): the client's address and scheme come from the
-        // proxy's headers, trusted from loopback only, so rate limits see the real client.
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+        // Behind nginx (deploy/nginx): the client's address and scheme come from the proxy's headers,
+        // trusted only from the proxies configured (none by default), so rate limits see the real client.
+        app.UseTrustedProxies();
+        app.UseStrictTransport();
         // Outermost, so that error pages and problems written on the way out speak the caller's language.
         app.UseRequestLocalization();
         app.UseKabinetErrors();
@@ -31,6 +31,7 @@ public static class KabinetPipeline
             await next();
         });
         app.UseStaticFiles();
+        app.UseNoStore();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();

@@ -89,6 +89,8 @@ public static class KabinetServices
             });
         CachedTicketFormat.AddTo(services, SubscriberClaims.CookieScheme);
         CachedTicketFormat.AddToBearer(services, SubscriberClaims.BearerScheme);
+        services.AddSecureCookies();
+        services.AddSubscriberSessions();
         services.AddAuthorizationBuilder()
             .AddPolicy(SubscriberClaims.CabinetPolicy, p => p.AddAuthenticationSchemes(SubscriberClaims.CookieScheme).RequireRole("subscriber"))
             .AddPolicy(SubscriberClaims.ApiPolicy, p => p.AddAuthenticationSchemes(SubscriberClaims.BearerScheme).RequireRole("subscriber"));

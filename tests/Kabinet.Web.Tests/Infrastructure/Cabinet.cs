@@ -117,7 +117,7 @@ public static partial class Cabinet
         return client;
     }
 
-    /// <summary>Sets a known password on a demo contract (they are seeded with random ones) and clears its lockout.</summary>
+    /// <summary>Sets a known password on a demo contract (they are seeded with random ones) and clears its count of failed logins.</summary>
     public static async Task SetPasswordAsync(this KabinetFactory factory, string contract, string password)
     {
         ArgumentNullException.ThrowIfNull(factory);
@@ -129,6 +129,7 @@ public static partial class Cabinet
             "UPDATE contracts SET password_hash = @hash, failed_logins = 0, locked_until = NULL WHERE number = @contract",
             new { hash, contract });
         updated.ShouldBe(1);
+        await connection.ExecuteAsync("DELETE FROM login_failures WHERE bucket = @contract OR bucket LIKE @devices", new { contract, devices = contract + "/%" });
     }
 
     /// <summary>The ids and numbers of a contract's accounts, in id order.</summary>

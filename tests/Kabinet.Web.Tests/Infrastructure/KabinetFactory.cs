@@ -34,7 +34,7 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
             ["Kabinet:Demo"] = "true",
             // Many tests log in from the same address; the throttle tests set their own limits.
             ["Kabinet:Login:PerIpPerMinute"] = "10000",
-            ["Kabinet:Login:PerContractPer5Minutes"] = "10000",
+            ["Kabinet:Login:FailuresPerContract"] = "10000",
             // Only problems in the test log: request-by-request lines drown the failures (and CI's output).
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Kabinet"] = "Warning",

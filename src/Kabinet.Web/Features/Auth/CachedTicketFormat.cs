@@ -10,6 +10,8 @@ namespace Kabinet.Web.Features.Auth;
 /// not run data protection (key derivation, AES and HMAC) on every request of the same session. The
 /// key is the exact cookie or token text, which only the server can produce; the handler still
 /// checks the ticket's expiry on every request, and each request gets its own copy of the ticket.
+/// Only the decryption is remembered, never the verdict: whether the session is still live is read
+/// from the database on every request after this (<see cref="SessionAuthentication"/>).
 /// </summary>
 public sealed class CachedTicketFormat(ISecureDataFormat<AuthenticationTicket> inner) : ISecureDataFormat<AuthenticationTicket>
 {
@@ -20,7 +22,7 @@ public sealed class CachedTicketFormat(ISecureDataFormat<AuthenticationTicket> i
     public static void AddTo(IServiceCollection services, string scheme) =>
         services.PostConfigure<CookieAuthenticationOptions>(scheme, o => o.TicketDataFormat = new CachedTicketFormat(o.TicketDataFormat));
 
-    /// <summary>Wraps the bearer token scheme's access token format (refresh tokens are rare and stay as they are).</summary>
+    /// <summary>Wraps the bearer token scheme's access token format.</summary>
     public static void AddToBearer(IServiceCollection services, string scheme) =>
         services.PostConfigure<BearerTokenOptions>(scheme, o => o.BearerTokenProtector = new CachedTicketFormat(o.BearerTokenProtector));
 

@@ -19,10 +19,11 @@ public static class SubscriberClaims
     public const string ApiPolicy = "api";
 
     private const string ContractIdClaim = "kabinet:contract_id";
-    private const string StampClaim = "kabinet:stamp";
+    // The key of the server-side session (SubscriberSessions) that this cookie or token belongs to.
+    private const string SessionClaim = "kabinet:sid";
 
-    /// <summary>The principal for a contract under the given scheme.</summary>
-    public static ClaimsPrincipal Create(ContractIdentity identity, string scheme)
+    /// <summary>The principal for a contract's session under the given scheme.</summary>
+    public static ClaimsPrincipal Create(ContractIdentity identity, string sessionKey, string scheme)
     {
         ArgumentNullException.ThrowIfNull(identity);
         var claims = new[]
@@ -30,7 +31,7 @@ public static class SubscriberClaims
             new Claim(ClaimTypes.NameIdentifier, identity.Number),
             new Claim(ClaimTypes.Name, identity.Number),
             new Claim(ContractIdClaim, identity.ContractId.ToString(CultureInfo.InvariantCulture)),
-            new Claim(StampClaim, identity.SecurityStamp),
+            new Claim(SessionClaim, sessionKey),
             new Claim(ClaimTypes.Role, "subscriber"),
         };
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
@@ -43,5 +44,19 @@ public static class SubscriberClaims
         var value = user.FindFirstValue(ContractIdClaim)
             ?? throw new InvalidOperationException("The request has no logged-in subscriber.");
         return long.Parse(value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The contract id, when the principal carries a well-formed one.</summary>
+    public static bool TryContractId(this ClaimsPrincipal user, out long contractId)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return long.TryParse(user.FindFirstValue(ContractIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out contractId);
+    }
+
+    /// <summary>The key of the session the request came with, if any.</summary>
+    public static string? SessionKey(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindFirstValue(SessionClaim);
     }
 }

@@ -1,12 +1,8 @@
-using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using Dapper;
 using Kabinet.Data.Connections;
 using Kabinet.Domain.Common;
 using Kabinet.Domain.Subscribers;
-using Kabinet.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace Kabinet.Web.Features.Auth;
 
@@ -15,31 +11,24 @@ public sealed record ContractIdentity(long ContractId, string Number, string Sec
 
 /// <summary>
 /// Checks a contract number and password for the cabinet page and the token endpoint alike.
-/// A wrong password and an unknown contract get the same answer in the same time, so the
-/// response never tells which half was wrong.
+/// A wrong password and an unknown contract get the same answer in the same time, and so do the
+/// attempts refused for being too many (counted per number as typed, see <see cref="LoginThrottle"/>),
+/// so the response never tells which half was wrong nor which contracts exist.
 /// </summary>
 public sealed class ContractLogin(
     Database database,
-    TimeProvider time,
-    IOptions<KabinetOptions> options,
-    IPasswordHasher<ContractCredential> hasher,
-    ILogger<ContractLogin> logger) : IDisposable
+    LoginThrottle throttle,
+    IPasswordHasher<ContractCredential> hasher)
 {
-    private readonly LoginLimits _limits = options.Value.Login;
-    private readonly PartitionedRateLimiter<string> _perContract = PartitionedRateLimiter.Create<string, string>(
-        number => RateLimitPartition.GetSlidingWindowLimiter(number, _ => new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.Login.PerContractPer5Minutes,
-            Window = TimeSpan.FromMinutes(5),
-            SegmentsPerWindow = 5,
-            QueueLimit = 0,
-        }));
-
     // Verified against when the contract does not exist, so that case costs a hash like the others.
     private readonly Lazy<string> _decoyHash = new(() => hasher.HashPassword(new ContractCredential(), Guid.NewGuid().ToString()));
 
-    /// <summary>Checks the pair and returns the identity, or an error for the form or the API.</summary>
-    public async Task<Result<ContractIdentity>> VerifyAsync(string? contract, string? password, CancellationToken ct)
+    /// <summary>
+    /// Checks the pair and returns the identity, or an error for the form or the API. A device that
+    /// has logged into this contract before draws on an allowance of its own, which strangers'
+    /// guesses do not use up.
+    /// </summary>
+    public async Task<Result<ContractIdentity>> VerifyAsync(string? contract, string? password, KnownDevice? device, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(contract))
         {
@@ -56,69 +45,37 @@ public sealed class ContractLogin(
             return new Error("auth.password_required", "password");
         }
 
-        using var lease = _perContract.AttemptAcquire(number.Value);
-        if (!lease.IsAcquired)
+        var bucket = device is not null && device.Knows(number.Value) ? number.Value + "/" + device.Id : number.Value;
+        if (!await throttle.TryAttemptAsync(bucket, ct))
         {
             return new Error("auth.too_many_attempts");
         }
 
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<CredentialRow>(
-            "SELECT id AS Id, password_hash AS PasswordHash, security_stamp AS SecurityStamp, failed_logins AS FailedLogins, locked_until AS LockedUntil FROM contracts WHERE number = @number",
+            "SELECT id AS Id, password_hash AS PasswordHash, security_stamp AS SecurityStamp FROM contracts WHERE number = @number",
             new { number = number.Value });
-        var now = time.GetUtcNow();
         if (row is null)
         {
             hasher.VerifyHashedPassword(new ContractCredential(), _decoyHash.Value, password);
             return new Error("auth.invalid_credentials");
         }
 
-        if (row.LockedUntil is { } until && until > now)
-        {
-            hasher.VerifyHashedPassword(new ContractCredential(), _decoyHash.Value, password);
-            return new Error("auth.too_many_attempts");
-        }
-
         var verdict = hasher.VerifyHashedPassword(new ContractCredential(), row.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            await RecordFailureAsync(row, now, ct);
             return new Error("auth.invalid_credentials");
         }
 
-        if (row.FailedLogins > 0 || verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        await throttle.ForgiveAsync(bucket, ct);
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            var hash = verdict == PasswordVerificationResult.SuccessRehashNeeded
-                ? hasher.HashPassword(new ContractCredential(), password)
-                : row.PasswordHash;
-            await connection.ExecuteAsync(
-                "UPDATE contracts SET failed_logins = 0, locked_until = NULL, password_hash = @hash WHERE id = @id",
-                new { id = row.Id, hash });
+            var hash = hasher.HashPassword(new ContractCredential(), password);
+            await database.WriteAsync(c => c.ExecuteAsync("UPDATE contracts SET password_hash = @hash WHERE id = @id", new { id = row.Id, hash }), ct);
         }
 
         return new ContractIdentity(row.Id, number.Value, row.SecurityStamp);
     }
-
-    private async Task RecordFailureAsync(CredentialRow row, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        // One statement, so concurrent failures cannot lose a count.
-        await connection.ExecuteAsync(
-            """
-            UPDATE contracts SET
-                locked_until = CASE WHEN failed_logins + 1 >= @max THEN @until ELSE locked_until END,
-                failed_logins = CASE WHEN failed_logins + 1 >= @max THEN 0 ELSE failed_logins + 1 END
-            WHERE id = @id
-            """,
-            new { id = row.Id, max = _limits.FailuresBeforeLockout, until = now.AddMinutes(_limits.LockoutMinutes) });
-        if (row.FailedLogins + 1 >= _limits.FailuresBeforeLockout)
-        {
-            logger.LogWarning("Contract {ContractId} locked for {Minutes} minutes after repeated wrong passwords", row.Id, _limits.LockoutMinutes);
-        }
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => _perContract.Dispose();
 
     private sealed class CredentialRow
     {
@@ -127,10 +84,6 @@ public sealed class ContractLogin(
         public string PasswordHash { get; init; } = "";
 
         public string SecurityStamp { get; init; } = "";
-
-        public int FailedLogins { get; init; }
-
-        public DateTimeOffset? LockedUntil { get; init; }
     }
 }
 

@@ -9,7 +9,7 @@ namespace Kabinet.Web.Features.Auth;
 
 /// <summary>The cabinet login form (M1).</summary>
 [EnableRateLimiting(LoginRateLimit.Policy)]
-public sealed class LoginModel(ContractLogin login, Texts texts) : PageModel
+public sealed class LoginModel(ContractLogin login, SubscriberSessions sessions, KnownDevices devices, Texts texts) : PageModel
 {
     /// <summary>The contract number as typed, shown back after an error.</summary>
     public string? Contract { get; private set; }
@@ -46,7 +46,8 @@ public sealed class LoginModel(ContractLogin login, Texts texts) : PageModel
     {
         Contract = contract;
         ReturnUrl = returnUrl;
-        var result = await login.VerifyAsync(contract, password, ct);
+        var device = devices.Read(HttpContext);
+        var result = await login.VerifyAsync(contract, password, device, ct);
         if (!result.IsSuccess)
         {
             var message = texts["error." + result.Error!.Code];
@@ -67,10 +68,12 @@ public sealed class LoginModel(ContractLogin login, Texts texts) : PageModel
             return Page();
         }
 
+        var session = await sessions.StartAsync(result.Value.ContractId, SessionKind.Cookie, HttpContext, ct);
         await HttpContext.SignInAsync(
             SubscriberClaims.CookieScheme,
-            SubscriberClaims.Create(result.Value, SubscriberClaims.CookieScheme),
-            new AuthenticationProperties { IsPersistent = false });
+            SubscriberClaims.Create(result.Value, session.Key, SubscriberClaims.CookieScheme),
+            new AuthenticationProperties { IsPersistent = false, IssuedUtc = session.CreatedAt });
+        devices.Remember(HttpContext, device, result.Value.Number);
         return LocalRedirect(SafeReturn(returnUrl));
     }
 

@@ -24,7 +24,7 @@ public static class LoginRateLimit
                     return RateLimitPartition.GetNoLimiter("get");
                 }
 
-                var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var ip = ClientKey(http.Connection.RemoteIpAddress);
                 return RateLimitPartition.GetFixedWindowLimiter(ip, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = options.Login.PerIpPerMinute,
@@ -33,5 +33,31 @@ public static class LoginRateLimit
                 });
             });
         });
+    }
+
+    /// <summary>
+    /// The partition of a client address: an IPv4 address, or an IPv6 /64 (one subscriber line gets
+    /// a whole /64, so single IPv6 addresses would give one client endless budgets).
+    /// </summary>
+    public static string ClientKey(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
     }
 }

@@ -67,7 +67,7 @@ public abstract class BadInputTests(KabinetFactory factory)
         using var database = factory.OpenDatabase();
         await using var connection = await database.OpenAsync();
         var failures = await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection,
-            "SELECT failed_logins FROM contracts WHERE number = @contract", new { contract });
+            "SELECT COUNT(*) FROM login_failures WHERE bucket = @contract", new { contract });
         failures.ShouldBe(0, "a refused body changes nothing");
     }
 

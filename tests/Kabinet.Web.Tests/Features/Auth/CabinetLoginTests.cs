@@ -209,7 +209,8 @@ public abstract class CabinetLoginTests(KabinetFactory factory)
         var (id, stamp) = await connection.QuerySingleAsync<(long, string)>(
             "SELECT id, security_stamp FROM contracts WHERE number = @number", new { number = Cabinet.DemoContract });
         var options = factory.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(SubscriberClaims.CookieScheme);
-        var principal = SubscriberClaims.Create(new ContractIdentity(id, Cabinet.DemoContract, stamp), SubscriberClaims.CookieScheme);
+        var session = await factory.Services.GetRequiredService<SubscriberSessions>().StartAsync(id, SessionKind.Cookie, new Microsoft.AspNetCore.Http.DefaultHttpContext(), CancellationToken.None);
+        var principal = SubscriberClaims.Create(new ContractIdentity(id, Cabinet.DemoContract, stamp), session.Key, SubscriberClaims.CookieScheme);
         var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { IssuedUtc = expires.AddHours(-1), ExpiresUtc = expires }, SubscriberClaims.CookieScheme);
         return options.TicketDataFormat.Protect(ticket);
     }

@@ -10,7 +10,7 @@ public abstract class LoginRateLimitTests(KabinetFactory factory)
     internal static readonly Dictionary<string, string?> Settings = new(StringComparer.Ordinal)
     {
         ["Kabinet:Login:PerIpPerMinute"] = "3",
-        ["Kabinet:Login:PerContractPer5Minutes"] = "4",
+        ["Kabinet:Login:FailuresPerContract"] = "4",
     };
 
     [Fact]
