@@ -39,6 +39,13 @@ public abstract class RadiusAccessTests
         Value(body, "control:Cleartext-Password").ShouldBe("secret-21");
         Value(body, "control:Tmp-String-1")!.ShouldContain("нет интернета");
         body.EnumerateObject().Where(p => p.Name.StartsWith("reply:", StringComparison.Ordinal)).ShouldBeEmpty("nothing that could let the line in");
+
+        // The demo's own TV-only accounts have no PPPoE login at all.
+        (await ScalarAsync<long>(_factory, "SELECT COUNT(*) FROM accounts a JOIN tariffs t ON t.id = a.tariff_id WHERE t.code = 'tv-basic' AND a.id <> @id",
+            new { id = me.AccountId })).ShouldBeGreaterThan(0);
+        (await ScalarAsync<long>(_factory,
+            "SELECT COUNT(*) FROM access_points ap JOIN accounts a ON a.id = ap.account_id JOIN tariffs t ON t.id = a.tariff_id WHERE t.code = 'tv-basic' AND a.id <> @id",
+            new { id = me.AccountId })).ShouldBe(0);
     }
 
     [Fact]
