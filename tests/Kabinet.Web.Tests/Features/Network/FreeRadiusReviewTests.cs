@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Kabinet.Web.Features.Network;
 using Kabinet.Web.Integrations.Radius;
 using Kabinet.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static Kabinet.Web.Tests.Infrastructure.RadClient;
 
 namespace Kabinet.Web.Tests.Features.Network;
 
 /// <summary>
 /// Issue 14 through real FreeRADIUS (the repository's deploy/freeradius) and radclient: what a
-/// refused line is told and when (12, 17), accounting of a NAS without NAS-IP-Address (16).
+/// refused line is told and when (12, 17), accounting of a NAS without NAS-IP-Address (16), a
+/// session that outlived its stale close (13).
 /// </summary>
 public sealed class FreeRadiusReviewTests : FreeRadiusBed
 {
@@ -55,6 +58,30 @@ public sealed class FreeRadiusReviewTests : FreeRadiusBed
         var rows = await TestSubscribers.QueryAsync<(string Session, string Nas, long? Account)>(Factory,
             "SELECT session_id, nas_ip, account_id FROM radius_sessions WHERE session_id IN ('noip-8', 'v6-8') ORDER BY session_id");
         rows.ShouldBe([("noip-8", "127.0.0.1", account), ("v6-8", "2001:db8::8", account)]);
+    }
+
+    [Fact]
+    public async Task A_payment_during_an_outage_reaches_the_session_by_Disconnect_when_its_interims_resume()
+    {
+        var (login, account) = await LineAsync(9, "pw-nine-9");
+        await ChargeBelowZeroAsync(account);
+        var session = await StartSessionAsync(login, "outage-" + Guid.NewGuid().ToString("N")[..6], "100.64.9.9");
+        var start = Factory.Clock.GetUtcNow();
+
+        // No accounting for longer than StaleSessionMinutes: the session is taken for closed, and
+        // the payment that unblocks the account finds no live session to tell.
+        Factory.Clock.Set(start.AddMinutes(45));
+        await Factory.Services.GetRequiredService<StaleSessionJob>().RunOnceAsync(default);
+        var seen = Nas.Received().Count;
+        await PayAsync(account, 2_000_00);
+
+        Factory.Clock.Set(start.AddMinutes(50));
+        var interim = await Client.AccountingAsync("Acct-Status-Type = Interim-Update", Attr("User-Name", login), "NAS-IP-Address = 127.0.0.1",
+            Attr("Acct-Session-Id", session), "Acct-Session-Time = 3000");
+        interim.Code.ShouldBe(RadiusCode.AccountingResponse, interim.Output);
+        var disconnect = (await Nas.ReceivedAsync(seen + 1, TimeSpan.FromSeconds(30)))[seen];
+        disconnect.Code.ShouldBe(RadiusCode.DisconnectRequest, "out of the captive pool: reconnect to get the paid-for state");
+        disconnect.Get("Acct-Session-Id").ShouldBe(session);
     }
 }
 
