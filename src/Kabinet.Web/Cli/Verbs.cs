@@ -24,7 +24,10 @@ public static class Verbs
     public const string LoadTestPassword = "kabinet-load";
 
     /// <summary>Runs a verb and returns the process exit code.</summary>
-    public static async Task<int> RunAsync(string verb, string[] args)
+    public static Task<int> RunAsync(string verb, string[] args) => RunAsync(verb, args, Console.Out);
+
+    /// <summary>Runs a verb; the report verbs (radius-policies, coa-log) write to <paramref name="output"/>.</summary>
+    public static async Task<int> RunAsync(string verb, string[] args, TextWriter output)
     {
         if (verb == "keys-certificate")
         {
@@ -56,10 +59,14 @@ public static class Verbs
                     return await AddNasAsync(services, app.Configuration);
                 case "set-pppoe-password":
                     return await SetPppoePasswordAsync(services, app.Configuration["login"], app.Configuration["password"]);
+                case "radius-policies":
+                    return await RadiusPoliciesAsync(services, app.Configuration["vendor"], output);
+                case "coa-log":
+                    return await CoaLogAsync(services, app.Configuration, output);
                 case "refund":
                     return await RefundAsync(services, app.Configuration["payment"], app.Configuration["amount"], app.Configuration["reason"]);
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], bill [--date YYYY-MM-DD], verify-ledger, create-staff --login L --role R, refund --payment ID [--amount 100.00] --reason TEXT, add-nas --name N --ip IP --vendor mikrotik|cisco|juniper|accel-ppp --secret S [--coa-port 3799], set-pppoe-password --login L --password P, keys-certificate --out PATH [--password P].");
+                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: migrate, seed-demo [--subscribers N], bill [--date YYYY-MM-DD], verify-ledger, create-staff --login L --role R, refund --payment ID [--amount 100.00] --reason TEXT, add-nas --name N --ip IP --vendor mikrotik|cisco|juniper|accel-ppp --secret S [--coa-port 3799], set-pppoe-password --login L --password P, radius-policies --vendor cisco|juniper, coa-log [--account A] [--contract C] [--outcome ack|nak|timeout|no_nas|ended] [--limit 50], keys-certificate --out PATH [--password P].");
                     return 2;
             }
         }
@@ -143,6 +150,42 @@ public static class Verbs
         await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
         var saved = await services.GetRequiredService<NetworkAdmin>().SetPppoePasswordAsync(login ?? "", password ?? "", "cli", CancellationToken.None);
         return await ReportAsync(services, saved, id => $"PPPoE password of access point {id} set.");
+    }
+
+    private static async Task<int> RadiusPoliciesAsync(IServiceProvider services, string? vendor, TextWriter output)
+    {
+        await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
+        if (!await services.GetRequiredService<RadiusPolicies>().WriteAsync(vendor ?? "", output, CancellationToken.None))
+        {
+            await Console.Error.WriteLineAsync(VendorProfiles.IsKnown(vendor ?? "")
+                ? $"A {vendor} NAS takes the rate itself (Mikrotik-Rate-Limit, Filter-Id): there is nothing to create on it."
+                : "--vendor takes cisco or juniper.");
+            return 2;
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> CoaLogAsync(IServiceProvider services, IConfiguration args, TextWriter output)
+    {
+        await new Migrator(services.GetRequiredService<Database>()).MigrateAsync();
+        var outcome = args["outcome"];
+        if (outcome is not null && !CoaLog.Outcomes.Contains(outcome, StringComparer.Ordinal))
+        {
+            await Console.Error.WriteLineAsync($"--outcome takes one of: {string.Join(", ", CoaLog.Outcomes)}.");
+            return 2;
+        }
+
+        var limit = 50;
+        if (args["limit"] is { } text && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 10_000))
+        {
+            await Console.Error.WriteLineAsync("--limit takes a whole number from 1 to 10000.");
+            return 2;
+        }
+
+        var entries = await services.GetRequiredService<CoaLog>().ReadAsync(args["account"], args["contract"], outcome, limit, CancellationToken.None);
+        CoaLog.Write(entries, output);
+        return 0;
     }
 
     private static async Task<int> ReportAsync(IServiceProvider services, Result<long> result, Func<long, string> success)

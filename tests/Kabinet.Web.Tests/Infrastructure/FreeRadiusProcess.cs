@@ -65,7 +65,7 @@ internal sealed class FreeRadiusProcess : IAsyncDisposable
     /// modest thread pool, the given clients and listen sections, modules from mods-enabled,
     /// policies from policy.d and servers from sites-enabled.
     /// </summary>
-    public void WriteMainConfig(string clients, string listeners, int maxThreads, bool rejectDelay = false)
+    public void WriteMainConfig(string clients, string listeners, int maxThreads, double rejectDelay = 0)
     {
         var dir = Directory;
         Write("radiusd.conf", string.Create(CultureInfo.InvariantCulture, $$"""
@@ -102,7 +102,7 @@ internal sealed class FreeRadiusProcess : IAsyncDisposable
             security {
             	allow_core_dumps = no
             	max_attributes = 200
-            	reject_delay = {{(rejectDelay ? 1 : 0)}}
+            	reject_delay = {{rejectDelay}}
             	status_server = yes
             }
             thread pool {

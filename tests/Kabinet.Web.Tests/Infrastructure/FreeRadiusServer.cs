@@ -15,6 +15,9 @@ public sealed record FreeRadiusOptions
     /// <summary>Upper bound of FreeRADIUS's worker threads.</summary>
     public int MaxThreads { get; init; } = 16;
 
+    /// <summary>radiusd.conf's reject_delay in seconds (0: rejects at once; deploy/freeradius/README.md asks for 0.5).</summary>
+    public double RejectDelay { get; init; }
+
     /// <summary>Run with <c>-xx</c>: every request is traced into <see cref="FreeRadiusServer.ReadLog"/> (slow).</summary>
     public bool Debug { get; init; }
 }
@@ -168,7 +171,7 @@ public sealed class FreeRadiusServer : IAsyncDisposable
                     	virtual_server = {{virtualServer}}
                     }
                     """);
-                process.WriteMainConfig(clients, listeners, options.MaxThreads);
+                process.WriteMainConfig(clients, listeners, options.MaxThreads, options.RejectDelay);
                 await process.StartAsync(environment, options.Debug, TimeSpan.FromSeconds(30));
                 return new FreeRadiusServer(process, authPort, acctPort, options.NasSecret);
             }

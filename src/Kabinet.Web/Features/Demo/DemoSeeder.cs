@@ -230,10 +230,13 @@ public sealed class DemoSeeder(
                 new { accountId, serviceId = catalog.Services[code].Id, start }, tx);
         }
 
+        // A TV-only tariff has no internet, so no PPPoE login to connect with.
+        var internet = DemoCatalog.Tariffs.Single(t => t.Code == plan.Tariff).Down is not null;
         await connection.ExecuteAsync(
-            "INSERT INTO access_points (account_id, kind, login, mac, ip, password_protected) VALUES (@accountId, @kind, @login, @mac, @ip, @password)",
+            "INSERT INTO access_points (account_id, kind, login, mac, ip, password_protected) SELECT @accountId, @kind, @login, @mac, @ip, @password WHERE @internet",
             new
             {
+                internet,
                 accountId,
                 kind = (int)AccessPointKind.Pppoe,
                 login = "u" + number.Replace("-", "_", StringComparison.Ordinal),

@@ -12,7 +12,8 @@ public enum AccountingKind
 
 /// <summary>
 /// One Accounting-Request as Kabinet stores it: counters are the NAS's cumulative totals with the
-/// gigawords folded in (Acct-Input-Gigawords × 2^32 + Acct-Input-Octets).
+/// gigawords folded in (Acct-Input-Gigawords × 2^32 + Acct-Input-Octets). <see cref="NasIp"/> is
+/// the NAS's key: its address, or its NAS-Identifier when it sends no address (IPv6-only NASes).
 /// </summary>
 public sealed record AccountingPacket(
     AccountingKind Kind,
@@ -27,6 +28,7 @@ public sealed record AccountingPacket(
     long BytesIn,
     long BytesOut,
     string? Cause,
+    long SessionSeconds,
     RadiusRequest Request)
 {
     /// <summary>Reads a request; null (with the reason) when it lacks what accounting needs.</summary>
@@ -43,10 +45,10 @@ public sealed record AccountingPacket(
             "Accounting-Off" or "8" => AccountingKind.Off,
             _ => null,
         };
-        var nasIp = request.NasIp;
+        var nasIp = request.NasKey;
         if (kind is null || nasIp is null)
         {
-            problem = kind is null ? "Acct-Status-Type is missing or not handled" : "NAS-IP-Address is missing";
+            problem = kind is null ? "Acct-Status-Type is missing or not handled" : "NAS-IP-Address, NAS-IPv6-Address, NAS-Identifier and the packet's source are all missing";
             return null;
         }
 
@@ -72,6 +74,7 @@ public sealed record AccountingPacket(
             Total(request, "Acct-Input-Gigawords", "Acct-Input-Octets"),
             Total(request, "Acct-Output-Gigawords", "Acct-Output-Octets"),
             request["Acct-Terminate-Cause"],
+            Math.Min(request.Number("Acct-Session-Time"), 10L * 366 * 86_400),
             request);
     }
 

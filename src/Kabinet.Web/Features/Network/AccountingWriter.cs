@@ -129,10 +129,11 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
         var ids = packets.Where(p => p.Kind is not (AccountingKind.On or AccountingKind.Off)).Select(p => p.UniqueId).Distinct().ToList();
         var found = ids.Count == 0
             ? []
-            : await connection.QueryAsync<(string UniqueId, long Id, long? AccountId, long BytesIn, long BytesOut)>(new CommandDefinition(
-                "SELECT unique_id, id, account_id, bytes_in, bytes_out FROM radius_sessions WHERE " + SqlList.In(connection, "unique_id", "ids"),
+            : await connection.QueryAsync<(string UniqueId, long Id, long? AccountId, long BytesIn, long BytesOut, DateTimeOffset? StaleSince)>(new CommandDefinition(
+                "SELECT unique_id, id, account_id, bytes_in, bytes_out, CASE WHEN stop_cause = 'Stale' THEN stopped_at END FROM radius_sessions WHERE "
+                + SqlList.In(connection, "unique_id", "ids"),
                 new { ids }, tx, cancellationToken: ct));
-        return found.ToDictionary(s => s.UniqueId, s => new StoredSession(s.Id, s.AccountId, s.BytesIn, s.BytesOut), StringComparer.Ordinal);
+        return found.ToDictionary(s => s.UniqueId, s => new StoredSession(s.Id, s.AccountId, s.BytesIn, s.BytesOut, s.StaleSince), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -198,26 +199,32 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
 
             addIn = p.BytesIn;
             addOut = p.BytesOut;
+            // A session first heard of by an Interim or a Stop (its Start lost, or sent before Kabinet
+            // was there) began Acct-Session-Time before this packet, not on its arrival.
+            var startedAt = p.Kind == AccountingKind.Start ? p.At : p.At - TimeSpan.FromSeconds(p.SessionSeconds);
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
                 INSERT INTO radius_sessions (unique_id, session_id, access_point_id, account_id, user_name, nas_ip, framed_ip, mac,
                                              started_at, updated_at, stopped_at, stop_cause, bytes_in, bytes_out)
-                VALUES (@UniqueId, @SessionId, @apId, @accountId, @UserName, @NasIp, @FramedIp, @Mac, @At, @At, @stopped, @stopCause, @BytesIn, @BytesOut)
+                VALUES (@UniqueId, @SessionId, @apId, @accountId, @UserName, @NasIp, @FramedIp, @Mac, @startedAt, @At, @stopped, @stopCause, @BytesIn, @BytesOut)
                 RETURNING id
                 """,
                 new
                 {
-                    p.UniqueId, p.SessionId, apId = owner?.AccessPointId, accountId, p.UserName, p.NasIp, p.FramedIp, p.Mac, p.At,
+                    p.UniqueId, p.SessionId, apId = owner?.AccessPointId, accountId, p.UserName, p.NasIp, p.FramedIp, p.Mac, startedAt, p.At,
                     stopped = isStop ? p.At : (DateTimeOffset?)null, stopCause = isStop ? cause : null, p.BytesIn, p.BytesOut,
                 },
                 tx, cancellationToken: ct));
-            sessions[p.UniqueId] = new StoredSession(id, accountId, p.BytesIn, p.BytesOut);
+            sessions[p.UniqueId] = new StoredSession(id, accountId, p.BytesIn, p.BytesOut, null);
         }
         else
         {
             accountId = session.AccountId;
             addIn = Math.Max(0, p.BytesIn - session.BytesIn);
             addOut = Math.Max(0, p.BytesOut - session.BytesOut);
+            // An Interim after the stale close (not a late copy of an earlier one) proves the session
+            // lived through the silence, an outage longer than StaleSessionMinutes: it is live again.
+            var resumes = p.Kind == AccountingKind.Interim && session.StaleSince is { } since && p.At > since;
             // A Start that arrives late moves the start back; a Stop closes (a stale close is replaced
             // by the NAS's own); counters and the last update only move forward.
             await connection.ExecuteAsync(new CommandDefinition(
@@ -229,13 +236,23 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
                     updated_at = CASE WHEN @At > updated_at THEN @At ELSE updated_at END,
                     framed_ip = COALESCE(framed_ip, @FramedIp),
                     mac = COALESCE(mac, @Mac),
-                    stopped_at = CASE WHEN @isStop AND (stopped_at IS NULL OR stop_cause = 'Stale') THEN @At ELSE stopped_at END,
-                    stop_cause = CASE WHEN @isStop AND (stopped_at IS NULL OR stop_cause = 'Stale') THEN @cause ELSE stop_cause END
+                    stopped_at = CASE WHEN @resumes THEN NULL WHEN @isStop AND (stopped_at IS NULL OR stop_cause = 'Stale') THEN @At ELSE stopped_at END,
+                    stop_cause = CASE WHEN @resumes THEN NULL WHEN @isStop AND (stopped_at IS NULL OR stop_cause = 'Stale') THEN @cause ELSE stop_cause END
                 WHERE id = @id
                 """,
-                new { addIn, addOut, isStart = p.Kind == AccountingKind.Start, p.At, p.FramedIp, p.Mac, isStop, cause, id = session.Id },
+                new { addIn, addOut, isStart = p.Kind == AccountingKind.Start, p.At, p.FramedIp, p.Mac, isStop, cause, resumes, id = session.Id },
                 tx, cancellationToken: ct));
-            sessions[p.UniqueId] = session with { BytesIn = session.BytesIn + addIn, BytesOut = session.BytesOut + addOut };
+            if (resumes && accountId is { } resumed)
+            {
+                await AnnounceResumeAsync(connection, tx, resumed, session.Id, session.StaleSince!.Value, p.At, ct);
+            }
+
+            sessions[p.UniqueId] = session with
+            {
+                BytesIn = session.BytesIn + addIn,
+                BytesOut = session.BytesOut + addOut,
+                StaleSince = resumes ? null : isStop ? null : session.StaleSince,
+            };
         }
 
         return accountId is { } account && (addIn > 0 || addOut > 0)
@@ -243,6 +260,23 @@ public sealed class AccountingWriter(Database database, OperatorClock clock, Pos
             : null;
     }
 
-    /// <summary>A stored session's counters as this batch has left them.</summary>
-    private readonly record struct StoredSession(long Id, long? AccountId, long BytesIn, long BytesOut);
+    /// <summary>
+    /// The account events a resumed session missed while it was taken for closed (no CoA went to
+    /// it) are announced again for that session alone, as a 'session_resumed' event the CoA
+    /// dispatcher follows: a payment during the outage reaches the live session now.
+    /// </summary>
+    private static async Task AnnounceResumeAsync(DbConnection connection, DbTransaction tx, long accountId, long sessionId, DateTimeOffset silentSince, DateTimeOffset at, CancellationToken ct)
+    {
+        var firstMissed = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MIN(id) FROM account_events WHERE account_id = @accountId AND occurred_at >= @silentSince AND kind <> @kind",
+            new { accountId, silentSince, kind = CoaPlan.SessionResumed }, tx, cancellationToken: ct));
+        if (firstMissed is { } first)
+        {
+            await Billing.AccountStatusWriter.RecordAsync(connection, tx, accountId, CoaPlan.SessionResumed, at,
+                string.Create(CultureInfo.InvariantCulture, $"session={sessionId};missed_from={first}"));
+        }
+    }
+
+    /// <summary>A stored session's counters as this batch has left them; StaleSince is the stale close's time.</summary>
+    private readonly record struct StoredSession(long Id, long? AccountId, long BytesIn, long BytesOut, DateTimeOffset? StaleSince);
 }

@@ -9,8 +9,11 @@ public abstract record AuthDecision
     /// <summary>Let FreeRADIUS check the password (or accept, for IPoE) and send these attributes.</summary>
     public sealed record Allow(AccessLine Line, IReadOnlyList<ReplyPair> Control, IReadOnlyList<ReplyPair> Reply) : AuthDecision;
 
-    /// <summary>Refuse, with the reason's text key (sent as Reply-Message).</summary>
-    public sealed record Refuse(AccessLine Line, string Reason) : AuthDecision;
+    /// <summary>
+    /// Refuse, with the reason's text key (sent as Reply-Message) and the line's credentials, if it
+    /// has any: the reason is for the one who proves to own the line (RadiusEndpoints).
+    /// </summary>
+    public sealed record Refuse(AccessLine Line, string Reason, IReadOnlyList<ReplyPair> Control) : AuthDecision;
 
     /// <summary>No access point answers to this request.</summary>
     public sealed record Unknown : AuthDecision;
@@ -18,7 +21,8 @@ public abstract record AuthDecision
 
 /// <summary>
 /// Decides an Access-Request (M31, M32): an unknown login is not found; a disabled access point, a
-/// frozen or terminated account is refused; a blocked account is let into the restricted pool;
+/// frozen or terminated account, a tariff without internet (TV only) is refused; a blocked account
+/// is let into the restricted pool;
 /// an active one gets its tariff's speed. PPPoE passwords go to FreeRADIUS as
 /// Cleartext-Password so that its own PAP, CHAP and MS-CHAPv2 modules check them.
 /// </summary>
@@ -33,11 +37,6 @@ public sealed class Authorizer(AccessLines lines, NasDirectory nas, NetworkSecre
             return new AuthDecision.Unknown();
         }
 
-        if (Refusal(line) is { } reason)
-        {
-            return new AuthDecision.Refuse(line, reason);
-        }
-
         IReadOnlyList<ReplyPair> control;
         if (line.Kind == AccessPointKind.Ipoe)
         {
@@ -49,7 +48,12 @@ public sealed class Authorizer(AccessLines lines, NasDirectory nas, NetworkSecre
         }
         else
         {
-            return new AuthDecision.Refuse(line, "network.reason.no_password");
+            return new AuthDecision.Refuse(line, Refusal(line) ?? "network.reason.no_password", []);
+        }
+
+        if (Refusal(line) is { } reason)
+        {
+            return new AuthDecision.Refuse(line, reason, control);
         }
 
         var vendor = await nas.VendorAsync(request.NasIp, ct);
@@ -68,6 +72,8 @@ public sealed class Authorizer(AccessLines lines, NasDirectory nas, NetworkSecre
         { Enabled: false } => "network.reason.disabled",
         { Status: AccountStatus.Frozen } => "network.reason.frozen",
         { Status: AccountStatus.Terminated } => "network.reason.terminated",
+        // An Accept without a rate would be unlimited internet for a TV-only tariff (or none).
+        { DownKbps: null } or { UpKbps: null } => "network.reason.no_internet",
         _ => null,
     };
 }

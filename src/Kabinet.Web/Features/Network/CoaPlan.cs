@@ -24,6 +24,31 @@ public enum CoaAction
 /// </summary>
 public static class CoaPlan
 {
+    /// <summary>
+    /// The event of a session that came back after being closed as stale; its details name the
+    /// session and the first event it missed ("session=7;missed_from=120").
+    /// </summary>
+    public const string SessionResumed = "session_resumed";
+
+    /// <summary>The stronger of two actions: a Disconnect covers a change, a change covers nothing.</summary>
+    public static CoaAction Stronger(CoaAction a, CoaAction b) => (CoaAction)Math.Max((int)a, (int)b);
+
+    /// <summary>A number in an event's details ("name=12;..."), or null.</summary>
+    public static long? Detail(string details, string name)
+    {
+        var prefix = name + "=";
+        foreach (var part in (details ?? "").Split(';'))
+        {
+            if (part.StartsWith(prefix, StringComparison.Ordinal)
+                && long.TryParse(part.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The action for an event; <paramref name="serviceRole"/> is the network role of the service it names, if any.</summary>
     public static CoaAction For(string kind, string? serviceRole, bool throttlesBlocked) => kind switch
     {
@@ -39,17 +64,5 @@ public static class CoaPlan
     };
 
     /// <summary>The service id in an event's details ("service=12;..."), or null.</summary>
-    public static long? ServiceId(string details)
-    {
-        foreach (var part in (details ?? "").Split(';'))
-        {
-            if (part.StartsWith("service=", StringComparison.Ordinal)
-                && long.TryParse(part.AsSpan(8), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                return id;
-            }
-        }
-
-        return null;
-    }
+    public static long? ServiceId(string details) => Detail(details, "service");
 }

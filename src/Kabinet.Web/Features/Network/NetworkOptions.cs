@@ -45,6 +45,15 @@ public sealed class NetworkOptions
     /// <summary>The first reply timeout of a CoA or Disconnect request, in milliseconds.</summary>
     public int CoaTimeoutMs { get; set; } = 1000;
 
+    /// <summary>
+    /// How many more times a CoA or Disconnect the NAS refused (NAK) or never answered is tried,
+    /// after <see cref="CoaRetryDelaySeconds"/>, doubling each time; 0 makes the first outcome final.
+    /// </summary>
+    public int CoaRetries { get; set; } = 5;
+
+    /// <summary>The delay before the first retry of a refused or unanswered CoA/Disconnect, in seconds.</summary>
+    public int CoaRetryDelaySeconds { get; set; } = 30;
+
     /// <summary>Whether this instance sends CoA (any number may; one at a time does, by lease).</summary>
     public bool CoaEnabled { get; set; } = true;
 }

@@ -11,6 +11,12 @@ namespace Kabinet.Web.Features.Network;
 /// </summary>
 public static class RadiusEndpoints
 {
+    /// <summary>The authorize query (<c>?refusals=post-auth</c>) of a site that tells refusals in post-auth.</summary>
+    public const string PostAuthRefusals = "post-auth";
+
+    /// <summary>The control attribute that carries a refusal's Reply-Message to the site's post-auth.</summary>
+    public const string RefusalAttribute = "Tmp-String-1";
+
     /// <summary>Registers the services.</summary>
     public static void AddNetwork(IServiceCollection services, IConfiguration configuration)
     {
@@ -35,6 +41,8 @@ public static class RadiusEndpoints
                 sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<CoaDispatcher>();
+        services.AddSingleton<CoaLog>();
+        services.AddSingleton<RadiusPolicies>();
         services.AddHostedService(sp => sp.GetRequiredService<CoaDispatcher>());
         services.AddSingleton<StaleSessionJob>();
         services.AddHostedService(sp => sp.GetRequiredService<StaleSessionJob>());
@@ -62,6 +70,16 @@ public static class RadiusEndpoints
                 return Results.Json(Attributes(allow.Control, allow.Reply));
             case AuthDecision.Refuse refuse:
                 log.Record(refuse.Line.AccessPointId, clock.UtcNow, "reject:" + refuse.Reason);
+                // The shipped site asks for refusals=post-auth: the reason rides in control with the
+                // credentials, and the site says it only once the password checked out, so a login
+                // alone does not tell whether its account is frozen or terminated. Older sites get 401.
+                if (string.Equals(http.Query["refusals"], PostAuthRefusals, StringComparison.Ordinal))
+                {
+                    return refuse.Control.Count > 0
+                        ? Results.Json(Attributes([.. refuse.Control, new ReplyPair(RefusalAttribute, RussianText(refuse.Reason))], []))
+                        : Results.Json(Attributes([], []), statusCode: StatusCodes.Status401Unauthorized);
+                }
+
                 return Results.Json(Attributes([], [new ReplyPair("Reply-Message", RussianText(refuse.Reason))]), statusCode: StatusCodes.Status401Unauthorized);
             default:
                 return Results.NotFound();

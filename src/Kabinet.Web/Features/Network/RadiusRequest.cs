@@ -78,8 +78,15 @@ public sealed class RadiusRequest
     /// <summary>The User-Name, trimmed.</summary>
     public string? UserName => this["User-Name"]?.Trim();
 
-    /// <summary>The NAS's address: NAS-IP-Address, else the packet's source as FreeRADIUS saw it.</summary>
-    public string? NasIp => this["NAS-IP-Address"] ?? this["Packet-Src-IP-Address"];
+    /// <summary>
+    /// The NAS's address: NAS-IP-Address or NAS-IPv6-Address, else the packet's source as
+    /// FreeRADIUS saw it (the shipped site adds Packet-Src-IP(v6)-Address to the request).
+    /// </summary>
+    public string? NasIp =>
+        this["NAS-IP-Address"] ?? this["NAS-IPv6-Address"] ?? this["Packet-Src-IP-Address"] ?? this["Packet-Src-IPv6-Address"];
+
+    /// <summary>What a NAS's sessions are kept under: its address, else its NAS-Identifier (all RFC 2866 promises).</summary>
+    public string? NasKey => NasIp ?? (this["NAS-Identifier"] is { Length: > 0 } id ? id.Trim() : null);
 
     /// <summary>The subscriber equipment's MAC from Calling-Station-Id, normalised.</summary>
     public string? Mac => Macs.Normalize(this["Calling-Station-Id"]);
