@@ -42,7 +42,7 @@ public sealed class KabinetOptions
     {
         "SQLITE" => DatabaseKind.Sqlite,
         "POSTGRES" or "POSTGRESQL" => DatabaseKind.Postgres,
-        _ => throw new InvalidOperationException($"Kabinet:Database must be 'sqlite' or 'postgres', not '{Database}'."),
+        _ => throw new StartupRefusedException($"Kabinet:Database must be 'sqlite' or 'postgres', not '{Database}'."),
     };
 
     /// <summary>
@@ -62,7 +62,7 @@ public sealed class KabinetOptions
                 || url.Scheme is not ("http" or "https")
                 || url.Query.Length > 0 || url.Fragment.Length > 0 || url.UserInfo.Length > 0)
             {
-                throw new InvalidOperationException(
+                throw new StartupRefusedException(
                     $"Kabinet:PublicUrl must be an absolute http or https address without query, fragment or credentials (e.g. https://lk.example.ru/), not '{PublicUrl}'.");
             }
 

@@ -85,7 +85,7 @@ public static class KeyProtection
 
         if (!options.DemoEnabled)
         {
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 "Kabinet:DataProtection:CertificatePath is not set. The keys that sign logins and encrypt PPPoE passwords are stored in " +
                 "the database encrypted with a certificate that you keep outside it. Create one with " +
                 "`dotnet Kabinet.Web.dll keys-certificate --out /etc/kabinet/keys.pfx`, set Kabinet__DataProtection__CertificatePath " +
@@ -114,14 +114,14 @@ public static class KeyProtection
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 $"The key-encryption certificate '{path}' (Kabinet:DataProtection:CertificatePath) cannot be read: {e.Message} " +
                 "Check the path, the file's permissions and Kabinet:DataProtection:CertificatePassword.", e);
         }
 
         if (!certificate.HasPrivateKey || certificate.GetRSAPrivateKey() is null)
         {
-            throw new InvalidOperationException($"The key-encryption certificate '{path}' has no RSA private key: a .pfx with its key is needed.");
+            throw new StartupRefusedException($"The key-encryption certificate '{path}' has no RSA private key: a .pfx with its key is needed.");
         }
 
         return certificate;
@@ -172,7 +172,7 @@ public sealed class KeyRingEncryption(
             {
                 if (!string.Equals(thumbprint, certificate.Certificate.Thumbprint, StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new InvalidOperationException(
+                    throw new StartupRefusedException(
                         $"The data-protection key '{row.FriendlyName}' in app_keys is encrypted with the certificate {thumbprint}, but the configured " +
                         $"certificate (Kabinet:DataProtection:CertificatePath) is {certificate.Certificate.Thumbprint}. Start with the certificate " +
                         "the keys were made with; with another one every login would end and the stored PPPoE passwords could not be read.");

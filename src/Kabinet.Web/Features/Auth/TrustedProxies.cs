@@ -1,4 +1,5 @@
 using System.Net;
+using Kabinet.Web.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Kabinet.Web.Features.Auth;
@@ -51,7 +52,7 @@ public static class TrustedProxies
             }
             else
             {
-                throw new InvalidOperationException($"{Section}:KnownProxies: '{entry}' is neither an IP address nor a network like 10.0.0.0/8.");
+                throw new StartupRefusedException($"{Section}:KnownProxies: '{entry}' is neither an IP address nor a network like 10.0.0.0/8.");
             }
         }
 

@@ -71,7 +71,7 @@ public static class PaymentsSetup
         var asked = configuration.GetValue<bool?>("Kabinet:Sandbox:Enabled");
         if (asked == true && !options.DemoEnabled)
         {
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 "Kabinet:Sandbox:Enabled=true, but the built-in sandbox acquirer accepts free test cards and runs only in demo mode " +
                 "(Kabinet:Demo=true). Remove the setting in production.");
         }
@@ -89,7 +89,7 @@ public static class PaymentsSetup
         var named = string.Equals(gateway.Name, GatewayOptions.SandboxName, StringComparison.OrdinalIgnoreCase);
         if (named || (!string.IsNullOrWhiteSpace(gateway.BaseUrl) && gateway.PointsAtSandbox))
         {
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 "The payment gateway (Kabinet:Gateway) is the built-in sandbox acquirer, which accepts free test cards and runs only in " +
                 "demo mode (Kabinet:Demo=true). Configure the real acquirer (Kabinet:Gateway:Name, BaseUrl, ShopId, SecretKey; " +
                 "see deploy/systemd/kabinet.env.example), or leave Kabinet:Gateway out to run without card payments.");
@@ -97,12 +97,12 @@ public static class PaymentsSetup
 
         if (string.IsNullOrWhiteSpace(gateway.BaseUrl) && !string.IsNullOrWhiteSpace(gateway.Name))
         {
-            throw new InvalidOperationException($"Kabinet:Gateway:Name is '{gateway.Name}', but Kabinet:Gateway:BaseUrl is empty: give the acquirer's API address.");
+            throw new StartupRefusedException($"Kabinet:Gateway:Name is '{gateway.Name}', but Kabinet:Gateway:BaseUrl is empty: give the acquirer's API address.");
         }
 
         if (!string.IsNullOrWhiteSpace(gateway.BaseUrl) && (string.IsNullOrWhiteSpace(gateway.ShopId) || string.IsNullOrWhiteSpace(gateway.SecretKey)))
         {
-            throw new InvalidOperationException("Kabinet:Gateway:BaseUrl is set, but Kabinet:Gateway:ShopId or SecretKey is empty: the acquirer needs both.");
+            throw new StartupRefusedException("Kabinet:Gateway:BaseUrl is set, but Kabinet:Gateway:ShopId or SecretKey is empty: the acquirer needs both.");
         }
     }
 
