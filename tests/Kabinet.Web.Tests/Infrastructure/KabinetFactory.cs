@@ -102,6 +102,18 @@ public sealed class KabinetFactory : WebApplicationFactory<Program>
     /// <summary>The key-encryption certificate the app is given (empty: demo mode makes its own).</summary>
     public string? CertificatePath => _settings.GetValueOrDefault("Kabinet:DataProtection:CertificatePath");
 
+    /// <summary>
+    /// Arguments for a command verb run against this app's database, as an operator runs one on the
+    /// server: the engine, the connection string and the key-encryption certificate, then <paramref name="more"/>.
+    /// </summary>
+    public string[] VerbArguments(params string[] more) =>
+    [
+        .. more,
+        "--Kabinet:Database=" + (Kind == DatabaseKind.Sqlite ? "sqlite" : "postgres"),
+        "--ConnectionStrings:Kabinet=" + ConnectionString,
+        "--Kabinet:DataProtection:CertificatePath=" + CertificatePath,
+    ];
+
     /// <summary>Opens the app's database directly (for assertions on what was written).</summary>
     public Database OpenDatabase() => new(Kind, ConnectionString);
 

@@ -144,12 +144,7 @@ public abstract class CoaRecoveryTests : IAsyncLifetime
         (await Verbs.RunAsync("coa-log", VerbArgs("--outcome", "lost"), acks)).ShouldBe(2);
     }
 
-    private string[] VerbArgs(params string[] verbArgs) =>
-    [
-        .. verbArgs,
-        "--Kabinet:Database=" + (_factory.Kind == DatabaseKind.Sqlite ? "sqlite" : "postgres"),
-        "--ConnectionStrings:Kabinet=" + _factory.ConnectionString,
-    ];
+    private string[] VerbArgs(params string[] verbArgs) => _factory.VerbArguments(verbArgs);
 
     private static (string, object)[] Packet(string type, string login, string session, params (string, object)[] more) =>
         [("Acct-Status-Type", type), ("User-Name", login), ("NAS-IP-Address", "127.0.0.1"), ("Acct-Session-Id", session), .. more];

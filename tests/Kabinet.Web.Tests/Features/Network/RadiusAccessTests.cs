@@ -114,16 +114,14 @@ public abstract class RadiusAccessTests
     [Fact]
     public async Task The_radius_policies_verb_prints_a_policy_for_every_tariff_rate_its_Turbo_and_the_blocked_rate()
     {
-        string[] Args(params string[] verbArgs) =>
+        string[] Args(params string[] verbArgs) => _factory.VerbArguments(
         [
             .. verbArgs,
-            "--Kabinet:Database=" + (_factory.Kind == DatabaseKind.Sqlite ? "sqlite" : "postgres"),
-            "--ConnectionStrings:Kabinet=" + _factory.ConnectionString,
             "--Kabinet:Radius:BlockedRateKbps=512",
             "--Kabinet:Radius:TurboFactor=3",
             "--Kabinet:Radius:CoaEnabled=false",
             "--Kabinet:Billing:Enabled=false",
-        ];
+        ]);
 
         using var cisco = new StringWriter();
         (await Verbs.RunAsync("radius-policies", Args("--vendor", "cisco"), cisco)).ShouldBe(0);

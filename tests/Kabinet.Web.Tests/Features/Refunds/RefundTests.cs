@@ -138,16 +138,13 @@ public abstract class RefundTests(KabinetFactory factory)
         var (account, payment) = await PaidAsync(8, "300.00");
         var before = await PaymentFlow.BalanceAsync(factory, account);
         var server = factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority);
-        string[] Args(params string[] verbArgs) =>
+        string[] Args(params string[] verbArgs) => factory.VerbArguments(
         [
             .. verbArgs,
-            "--Kabinet:Database=" + (factory.Kind == DatabaseKind.Sqlite ? "sqlite" : "postgres"),
-            "--ConnectionStrings:Kabinet=" + factory.ConnectionString,
             "--Kabinet:Gateway:BaseUrl=" + server + "/sandbox-acquirer/v3/",
             // The gateway is the demo server's sandbox acquirer, which exists only in demo mode.
             "--Kabinet:Demo=true",
-            "--Kabinet:DataProtection:CertificatePath=" + factory.CertificatePath,
-        ];
+        ]);
 
         (await Verbs.RunAsync("refund", Args("--payment", payment, "--amount", "100.00"))).ShouldBe(2);
         (await Verbs.RunAsync("refund", Args("--payment", payment, "--amount", "1.005", "--reason", "CLI"))).ShouldBe(2);
