@@ -176,30 +176,9 @@ public abstract class CoaRecoveryTests : IAsyncLifetime
         return found!;
     }
 
-    private async Task ChargeBelowZeroAsync(long account)
-    {
-        using var database = _factory.OpenDatabase();
-        await using var connection = await database.OpenAsync();
-        await using var tx = await Database.BeginWriteAsync(connection);
-        var (ledger, balance) = await connection.QuerySingleAsync<(long, long)>(
-            "SELECT a.ledger_account_id, la.balance FROM accounts a JOIN ledger_accounts la ON la.id = a.ledger_account_id WHERE a.id = @account", new { account }, tx);
-        await connection.ExecuteAsync("UPDATE accounts SET threshold = 0 WHERE id = @account", new { account }, tx);
-        var charge = LedgerTransaction.Transfer("test-charge:" + Guid.NewGuid(), TransactionKind.Charge, account, _factory.Clock.GetUtcNow(), "test charge",
-            ledger, SystemLedgerAccounts.Revenue, new Money(Math.Max(balance, 0) + 100_00)).Value;
-        await Kabinet.Data.Ledger.LedgerWriter.PostAsync(connection, tx, charge);
-        await Kabinet.Web.Features.Billing.AccountStatusWriter.ReevaluateAsync(connection, tx, account, _factory.Clock.GetUtcNow());
-        await tx.CommitAsync();
-    }
+    private Task ChargeBelowZeroAsync(long account) => LineMoney.ChargeBelowZeroAsync(_factory, account);
 
-    private async Task PayAsync(long account, long kopecks)
-    {
-        using var database = _factory.OpenDatabase();
-        await using var connection = await database.OpenAsync();
-        await using var tx = await Database.BeginWriteAsync(connection);
-        await PaymentPosting.PostAsync(connection, tx, account, new Money(kopecks), SystemLedgerAccounts.CashDesk,
-            "test-pay:" + Guid.NewGuid(), "test payment", _factory.Clock.GetUtcNow());
-        await tx.CommitAsync();
-    }
+    private Task PayAsync(long account, long kopecks) => LineMoney.PayAsync(_factory, account, kopecks);
 
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
