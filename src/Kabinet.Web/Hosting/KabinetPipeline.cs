@@ -17,7 +17,6 @@ public static class KabinetPipeline
         // Behind nginx (deploy/nginx): the client's address and scheme come from the proxy's headers,
         // trusted only from the proxies configured (none by default), so rate limits see the real client.
         app.UseTrustedProxies();
-        app.UseStrictTransport();
         // Outermost, so that error pages and problems written on the way out speak the caller's language.
         app.UseRequestLocalization();
         app.UseKabinetErrors();
@@ -28,6 +27,14 @@ public static class KabinetPipeline
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "same-origin";
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'";
+            // HSTS on HTTPS (static files and error pages too, which are re-run through here): once a
+            // browser has seen the cabinet over HTTPS it never sends the session cookie over plain
+            // HTTP. Over HTTP browsers ignore it (RFC 6797).
+            if (http.Request.IsHttps)
+            {
+                headers.StrictTransportSecurity = "max-age=31536000";
+            }
+
             await next();
         });
         app.UseStaticFiles();
